@@ -1,0 +1,56 @@
+/** Configuration from environment variables, validated once at start and frozen. `.env.example` documents each. */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { parseDuration } from '../domain/duration.ts';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const port = z.coerce.number().int().min(1).max(65_535);
+const duration = (fallback: string) => z.string().default(fallback).transform((s, ctx) => {
+  const ms = parseDuration(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${s}" is not a duration (e.g. 60s, 5m)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const schema = z.object({
+  DATABASE_URL: z.string().startsWith('postgres', 'must be a postgres:// URL'),
+  REDIS_URL: z.string().startsWith('redis', 'must be a redis:// URL'),
+  POLICY_FILE: z.string().min(1),
+  REPLY_SECRET: z.string().min(32, 'use at least 32 random characters (e.g. `openssl rand -hex 32`)'),
+  IMAP_HOST: z.string().default('127.0.0.1'),
+  IMAP_PORT: port.default(993),
+  IMAP_SECURE: bool.default(true),
+  IMAP_USER: z.string().min(1),
+  IMAP_PASSWORD: z.string().min(1),
+  IMAP_MAILBOX: z.string().default('INBOX'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: bool.default(false),
+  SMTP_LMTP: bool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tasaeed'),
+  RECONCILE_EVERY: duration('60s'),
+  INBOUND_AUTH: z.enum(['off', 'monitor', 'enforce']).default('off'),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads `.env` from the working directory when present (real environment variables win). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`configuration is not valid (see .env.example):\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

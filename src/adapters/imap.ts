@@ -1,0 +1,124 @@
+/**
+ * Listens to one mailbox with IMAP IDLE (push, no polling loop). New messages are fetched with BODY.PEEK[]
+ * (never marked \Seen before they are committed), handed over in UID order, and flagged \Seen only after.
+ */
+import { ImapFlow } from 'imapflow';
+import type { Logger } from './logger.ts';
+
+export interface FetchedMessage {
+  uid: number;
+  raw: Buffer;
+}
+
+export interface MailboxSession {
+  mailbox: string;
+  uidValidity: number;
+}
+
+export interface ImapOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
+export interface ListenerHooks {
+  /** Returns the last UID already stored for this mailbox and UIDVALIDITY. */
+  cursor(session: MailboxSession): Promise<number>;
+  /** Stores and processes a batch; returns the UIDs that may now be flagged \Seen. */
+  deliver(session: MailboxSession, messages: FetchedMessage[]): Promise<number[]>;
+}
+
+export class ImapListener {
+  private client: ImapFlow | undefined;
+  private running = false;
+  private draining: Promise<void> = Promise.resolve();
+  private again = false;
+  private busy = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const client = new ImapFlow({
+      host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
+      auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
+      tls: { rejectUnauthorized: false },
+    });
+    client.on('error', (err: Error) => { this.log.warn({ err: err.message }, 'imap error'); });
+    client.on('close', () => {
+      if (this.client === client) this.client = undefined;
+      if (this.running) this.scheduleReconnect();
+    });
+    client.on('exists', () => { this.kick(); });
+    await client.connect();
+    const box = await client.mailboxOpen(this.opts.mailbox);
+    this.client = client;
+    this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
+    this.kick();
+  }
+
+  private scheduleReconnect(delay = 1000): void {
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.connect().catch((err: unknown) => {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'imap reconnect failed');
+        this.scheduleReconnect(Math.min(delay * 2, 30_000));
+      });
+    }, delay);
+  }
+
+  /** Fetches whatever is new; calls that arrive while a fetch runs are folded into one more round. */
+  kick(): void {
+    if (this.busy) { this.again = true; return; }
+    this.busy = true;
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.fetchNew();
+        } catch (err) {
+          this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'imap fetch failed; will retry on the next notification');
+        }
+      } while (this.again && this.running);
+      this.busy = false;
+    })();
+  }
+
+  private async fetchNew(): Promise<void> {
+    const client = this.client;
+    if (client === undefined || !client.usable) return;
+    const box = client.mailbox;
+    if (box === false) return;
+    const session: MailboxSession = { mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity) };
+    const after = await this.hooks.cursor(session);
+    const found = await client.search({ uid: `${after + 1}:*` }, { uid: true });
+    const uids = (found === false || found === undefined ? [] : found).filter((u) => u > after).sort((x, y) => x - y);
+    for (let i = 0; i < uids.length; i += 200) {
+      const batch: FetchedMessage[] = [];
+      // Collect first, act after: no IMAP commands inside the fetch loop.
+      for await (const msg of client.fetch(uids.slice(i, i + 200).join(','), { uid: true, source: true }, { uid: true })) {
+        if (msg.source !== undefined) batch.push({ uid: msg.uid, raw: msg.source });
+      }
+      batch.sort((x, y) => x.uid - y.uid);
+      const done = await this.hooks.deliver(session, batch);
+      if (done.length > 0) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    await this.draining;
+    await this.client?.logout().catch(() => undefined);
+    this.client = undefined;
+  }
+}

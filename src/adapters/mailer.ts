@@ -1,0 +1,52 @@
+/** Sends email through SMTP or LMTP with nodemailer. */
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface OutgoingEmail {
+  from: { name: string; address: string };
+  to: string;
+  replyTo: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  inReplyTo?: string | undefined;
+  references?: string[] | undefined;
+  headers: Record<string, string>;
+  attachments?: { filename: string; content: string | Buffer; contentType: string }[] | undefined;
+}
+
+export interface Mailer {
+  send(mail: OutgoingEmail): Promise<{ response: string }>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  lmtp: boolean;
+  user?: string | undefined;
+  password?: string | undefined;
+}
+
+export function createMailer(o: MailerOptions): Mailer {
+  const transport: Transporter = nodemailer.createTransport({
+    host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
+    pool: !o.lmtp, maxConnections: 4,
+    ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
+  });
+  return {
+    async send(m) {
+      const info = await transport.sendMail({
+        from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text,
+        messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references, headers: m.headers,
+        attachments: m.attachments, disableFileAccess: true, disableUrlAccess: true,
+      }) as { response?: string; rejected?: unknown[] };
+      if (Array.isArray(info.rejected) && info.rejected.length > 0) {
+        throw new Error(`recipient rejected: ${info.rejected.map(String).join(', ')} (${info.response ?? ''})`);
+      }
+      return { response: info.response ?? '' };
+    },
+    close() { transport.close(); },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Email templates: templates/<locale>/<name>.{subject,html,text}.hbs, with a per-locale `_layout.html.hbs`.
+ * HTML is escaped by Handlebars; subjects and text are plain text, with line breaks removed from subjects.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { Locale } from '../domain/dates.ts';
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type Compiled = (data: unknown) => string;
+
+const root = fileURLToPath(new URL('../../templates', import.meta.url));
+
+export class Templates {
+  private readonly compiled = new Map<string, Compiled>();
+
+  constructor(private readonly dir = root) {
+    for (const locale of readdirSync(dir)) {
+      const hb = Handlebars.create();
+      hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+      hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
+      const files = readdirSync(join(dir, locale)).filter((f) => f.endsWith('.hbs'));
+      for (const f of files.filter((x) => x.startsWith('_'))) {
+        hb.registerPartial(f.replace(/^_|\.html\.hbs$|\.hbs$/g, ''), readFileSync(join(dir, locale, f), 'utf8'));
+      }
+      for (const f of files.filter((x) => !x.startsWith('_'))) {
+        const source = readFileSync(join(dir, locale, f), 'utf8');
+        const html = f.endsWith('.html.hbs');
+        this.compiled.set(`${locale}/${f.replace(/\.hbs$/, '')}`, hb.compile(source, { noEscape: !html, strict: true }));
+      }
+    }
+  }
+
+  has(name: string, locale: Locale): boolean {
+    return this.compiled.has(`${locale}/${name}.subject`);
+  }
+
+  private part(name: string, locale: Locale, part: 'subject' | 'html' | 'text'): Compiled {
+    const t = this.compiled.get(`${locale}/${name}.${part}`);
+    if (t === undefined) throw new Error(`template ${locale}/${name}.${part}.hbs is missing in ${this.dir}`);
+    return t;
+  }
+
+  render(name: string, locale: Locale, data: unknown): RenderedEmail {
+    return {
+      subject: this.part(name, locale, 'subject')(data).replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim(),
+      html: this.part(name, locale, 'html')(data),
+      text: `${this.part(name, locale, 'text')(data).replace(/\n{3,}/g, '\n\n').trim()}\n`,
+    };
+  }
+}

@@ -1,0 +1,119 @@
+/** Tickets, their append-only events, thread Message-IDs and deadline rows in PostgreSQL. */
+import type { Knex } from 'knex';
+import type { EventKind, Ticket, TicketEvent, TicketStatus } from '../domain/ticket.ts';
+
+export type Tx = Knex | Knex.Transaction;
+
+interface TicketRow {
+  id: number; ref: string; subject: string; description: string; department_key: string | null;
+  routed_via: string | null; status: TicketStatus; level: number; originator_email: string; originator_name: string;
+  owner_email: string | null; root_cause: string | null; preventive_measure: string | null;
+  thread_message_id: string | null; created_at: Date; updated_at: Date; resolved_at: Date | null;
+}
+
+export function toTicket(r: TicketRow): Ticket {
+  return {
+    id: r.id, ref: r.ref, subject: r.subject, description: r.description, departmentKey: r.department_key,
+    routedVia: r.routed_via, status: r.status, level: r.level, originatorEmail: r.originator_email,
+    originatorName: r.originator_name, ownerEmail: r.owner_email, rootCause: r.root_cause,
+    preventiveMeasure: r.preventive_measure, threadMessageId: r.thread_message_id, createdAt: r.created_at,
+    updatedAt: r.updated_at, resolvedAt: r.resolved_at,
+  };
+}
+
+export interface NewTicket {
+  subject: string;
+  description: string;
+  departmentKey: string | null;
+  routedVia: string | null;
+  originatorEmail: string;
+  originatorName: string;
+  threadMessageId: string | null;
+  at: Date;
+}
+
+export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
+  const [row] = await tx<TicketRow>('tickets').insert({
+    subject: t.subject, description: t.description, department_key: t.departmentKey, routed_via: t.routedVia,
+    status: t.departmentKey === null ? 'triage' : 'open', originator_email: t.originatorEmail,
+    originator_name: t.originatorName, thread_message_id: t.threadMessageId, created_at: t.at, updated_at: t.at,
+  }).returning('*');
+  if (row === undefined) throw new Error('insert into tickets returned no row');
+  return toTicket(row);
+}
+
+export async function loadTicket(tx: Tx, id: number, lock = false): Promise<Ticket | undefined> {
+  const q = tx<TicketRow>('tickets').where({ id }).first();
+  const row = await (lock ? q.forUpdate() : q);
+  return row === undefined ? undefined : toTicket(row);
+}
+
+export async function loadTicketByRef(tx: Tx, ref: string): Promise<Ticket | undefined> {
+  const row = await tx<TicketRow>('tickets').where({ ref: ref.toUpperCase() }).first();
+  return row === undefined ? undefined : toTicket(row);
+}
+
+export async function updateTicket(tx: Tx, id: number, fields: Partial<TicketRow>): Promise<void> {
+  await tx('tickets').where({ id }).update(fields);
+}
+
+export async function addEvent(tx: Tx, e: {
+  ticketId: number; kind: EventKind; actor: string | null; inboundId?: number | null;
+  data?: Record<string, unknown>; at: Date;
+}): Promise<number> {
+  const [row] = await tx('ticket_events').insert({
+    ticket_id: e.ticketId, kind: e.kind, actor: e.actor, inbound_id: e.inboundId ?? null,
+    data: JSON.stringify(e.data ?? {}), created_at: e.at,
+  }).returning('id') as { id: number }[];
+  if (row === undefined) throw new Error('insert into ticket_events returned no row');
+  return row.id;
+}
+
+export async function listEvents(tx: Tx, ticketId: number): Promise<TicketEvent[]> {
+  const rows = await tx('ticket_events').where({ ticket_id: ticketId }).orderBy('id') as {
+    id: number; ticket_id: number; kind: EventKind; actor: string | null; data: Record<string, unknown>; created_at: Date;
+  }[];
+  return rows.map((r) => ({
+    id: r.id, ticketId: r.ticket_id, kind: r.kind, actor: r.actor, data: r.data, createdAt: r.created_at,
+  }));
+}
+
+export async function addThreadIds(tx: Tx, ticketId: number, messageIds: readonly (string | null)[]): Promise<void> {
+  const rows = [...new Set(messageIds.filter((m): m is string => m !== null && m !== ''))]
+    .map((message_id) => ({ message_id, ticket_id: ticketId }));
+  if (rows.length > 0) await tx('thread_messages').insert(rows).onConflict('message_id').ignore();
+}
+
+/** The ticket whose thread contains one of these Message-IDs (the most recent reference wins). */
+export async function ticketOfThread(tx: Tx, messageIds: readonly string[]): Promise<number | undefined> {
+  if (messageIds.length === 0) return undefined;
+  const rows = await tx('thread_messages').whereIn('message_id', messageIds).select('message_id', 'ticket_id') as {
+    message_id: string; ticket_id: number;
+  }[];
+  const byId = new Map(rows.map((r) => [r.message_id, r.ticket_id]));
+  for (let i = messageIds.length - 1; i >= 0; i -= 1) {
+    const hit = byId.get(messageIds[i] ?? '');
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+export interface DeadlineRow {
+  ticket_id: number;
+  level: number;
+  due_at: Date;
+  status: 'pending' | 'fired' | 'void';
+}
+
+export async function addDeadline(tx: Tx, ticketId: number, level: number, dueAt: Date): Promise<void> {
+  await tx('deadlines').insert({ ticket_id: ticketId, level, due_at: dueAt }).onConflict(['ticket_id', 'level']).ignore();
+}
+
+export async function pendingDeadline(tx: Tx, ticketId: number): Promise<DeadlineRow | undefined> {
+  return await tx<DeadlineRow>('deadlines').where({ ticket_id: ticketId, status: 'pending' }).orderBy('level').first();
+}
+
+export async function settleDeadlines(tx: Tx, ticketId: number, status: 'fired' | 'void', at: Date, level?: number): Promise<void> {
+  const q = tx('deadlines').where({ ticket_id: ticketId, status: 'pending' });
+  await (level === undefined ? q : q.andWhere({ level })).update({ status, settled_at: at });
+}

@@ -1,0 +1,21 @@
+/** What the use cases need, wired once by the entry point. */
+import type { Db } from '../adapters/db.ts';
+import type { Logger } from '../adapters/logger.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Directory } from '../domain/directory.ts';
+import type { Policy } from '../domain/policy.ts';
+import type { Scheduler } from './effects.ts';
+
+export interface AppDeps {
+  db: Db;
+  policy: Policy;
+  directory: Directory;
+  clock: Clock;
+  log: Logger;
+  replySecret: string;
+  scheduler: Scheduler;
+  maxMessageBytes: number;
+}
+
+/** The header on every email we send; mail that carries it back to us is a loop. */
+export const LOOP_HEADER = 'x-tasaeed';

@@ -1,0 +1,63 @@
+/** Builds the data of ticket emails and queues one outbox row per recipient, each in their own language. */
+import { addOutbound } from '../adapters/outbox-store.ts';
+import type { Tx } from '../adapters/ticket-store.ts';
+import { dualDate, type Locale } from '../domain/dates.ts';
+import type { Recipient } from '../domain/directory.ts';
+import type { Ticket } from '../domain/ticket.ts';
+import type { AppDeps } from './deps.ts';
+
+export interface TicketView {
+  ref: string;
+  subject: string;
+  description: string;
+  department: string | null;
+  originator: string;
+  createdAt: string;
+  dueAt: string;
+}
+
+export function dateText(deps: AppDeps, d: Date | null, locale: Locale): string {
+  if (d === null) return locale === 'ar' ? '—' : '—';
+  return dualDate(d, locale, deps.policy.timezone).text;
+}
+
+export function ticketView(deps: AppDeps, t: Ticket, locale: Locale, dueAt: Date | null): TicketView {
+  const dept = deps.directory.department(t.departmentKey);
+  return {
+    ref: t.ref,
+    subject: t.subject,
+    description: t.description,
+    department: dept === undefined ? null : dept.name[locale],
+    originator: t.originatorName === '' ? t.originatorEmail : `${t.originatorName} <${t.originatorEmail}>`,
+    createdAt: dateText(deps, t.createdAt, locale),
+    dueAt: dateText(deps, dueAt, locale),
+  };
+}
+
+export interface Notice {
+  ticket: Ticket;
+  eventId: number;
+  template: string;
+  recipients: readonly Recipient[];
+  dueAt: Date | null;
+  /** Extra template data for a recipient's language. */
+  extra?: (locale: Locale, r: Recipient) => Record<string, unknown>;
+}
+
+export async function notify(tx: Tx, deps: AppDeps, n: Notice): Promise<number[]> {
+  const org = deps.policy.organisation.name;
+  return await addOutbound(tx, deps.policy.organisation.domain, deps.clock.now(), n.recipients.map((r) => ({
+    ticketId: n.ticket.id,
+    eventId: n.eventId,
+    template: n.template,
+    locale: r.locale,
+    to: r.email,
+    data: {
+      org: org[r.locale],
+      title: `${n.ticket.ref} ${n.ticket.subject}`,
+      recipient: r.name,
+      ticket: ticketView(deps, n.ticket, r.locale, n.dueAt),
+      ...n.extra?.(r.locale, r),
+    },
+  })));
+}

@@ -1,0 +1,58 @@
+/**
+ * Email commands in the first lines of a reply (after quoted text is stripped), Arabic or English:
+ *   #حل السبب: … الإجراء الوقائي: …   /   #resolve Root cause: … Prevention: …
+ */
+import type { CommandName } from './policy.ts';
+
+const WORDS: Readonly<Record<string, CommandName>> = {
+  'حل': 'resolve', 'resolve': 'resolve', 'ملاحظة': 'note', 'note': 'note', 'توجيه': 'route', 'route': 'route',
+};
+
+const ROOT_CAUSE = /^(السبب الجذري|السبب|سبب المشكلة|root cause|cause)\s*[:：-]\s*(.*)$/i;
+const PREVENTION = /^(الإجراء الوقائي|الاجراء الوقائي|الإجراءات الوقائية|الإجراء التصحيحي|إجراء وقائي|preventive measures?|prevention)\s*[:：-]\s*(.*)$/i;
+
+export type ParsedCommand =
+  | { name: 'resolve'; rootCause: string; prevention: string; text: string }
+  | { name: 'note'; text: string }
+  | { name: 'route'; department: string; text: string }
+  | { name: 'unknown'; word: string; text: string };
+
+/** Collects "Label: value" fields; a value may continue on the following lines until the next label. */
+function fields(lines: readonly string[]): { rootCause: string; prevention: string; rest: string[] } {
+  let rootCause = '';
+  let prevention = '';
+  const rest: string[] = [];
+  let current: 'rootCause' | 'prevention' | undefined;
+  for (const raw of lines) {
+    const line = raw.trim();
+    const rc = ROOT_CAUSE.exec(line);
+    const pv = PREVENTION.exec(line);
+    if (rc !== null) { current = 'rootCause'; rootCause = rc[2] ?? ''; continue; }
+    if (pv !== null) { current = 'prevention'; prevention = pv[2] ?? ''; continue; }
+    if (line === '') { current = undefined; continue; }
+    if (current === 'rootCause') rootCause += `\n${line}`;
+    else if (current === 'prevention') prevention += `\n${line}`;
+    else rest.push(line);
+  }
+  return { rootCause: rootCause.trim(), prevention: prevention.trim(), rest };
+}
+
+/** The command of a reply, if its new text starts with one (blank lines before it are allowed). */
+export function parseCommand(newText: string): ParsedCommand | undefined {
+  const lines = newText.split('\n');
+  const first = lines.findIndex((l) => l.trim() !== '');
+  if (first === -1) return undefined;
+  const m = /^#\s?([\p{L}_-]+)\s*(.*)$/u.exec((lines[first] ?? '').trim());
+  if (m === null) return undefined;
+  const word = (m[1] ?? '').toLowerCase();
+  const body = [m[2] ?? '', ...lines.slice(first + 1)];
+  const text = body.join('\n').trim();
+  const name = WORDS[word];
+  if (name === 'resolve') {
+    const f = fields(body);
+    return { name, rootCause: f.rootCause, prevention: f.prevention, text: f.rest.join('\n') };
+  }
+  if (name === 'note') return { name, text };
+  if (name === 'route') return { name, department: (m[2] ?? '').trim(), text };
+  return { name: 'unknown', word, text };
+}

@@ -1,0 +1,62 @@
+/** Dates as people in the organisation read them: Gregorian and Hijri (Umm al-Qura), in the policy's timezone. */
+export type Locale = 'ar' | 'en';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+const DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: 'numeric', month: 'long', day: 'numeric', weekday: 'long', hour: '2-digit', minute: '2-digit',
+};
+const HIJRI_DATE: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric' };
+
+export interface DualDate {
+  gregorian: string;
+  hijri: string;
+  /** Both, as one line for emails. */
+  text: string;
+}
+
+export function dualDate(d: Date, locale: Locale, timeZone: string): DualDate {
+  const lang = locale === 'ar' ? 'ar-SA-u-ca-gregory-nu-latn' : 'en-GB-u-ca-gregory';
+  const hijriLang = locale === 'ar' ? 'ar-SA-u-ca-islamic-umalqura-nu-latn' : 'en-GB-u-ca-islamic-umalqura';
+  const gregorian = formatter(lang, timeZone, DATE_TIME).format(d);
+  const hijri = formatter(hijriLang, timeZone, HIJRI_DATE).format(d);
+  return { gregorian, hijri, text: `${gregorian} (${hijri})` };
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a timezone. */
+export function localDate(d: Date, timeZone: string): string {
+  return formatter('en-CA', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** The UTC offset of a timezone at an instant, in minutes (Asia/Riyadh: +180). */
+export function offsetMinutes(d: Date, timeZone: string): number {
+  const parts = formatter('en-US', timeZone, {
+    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant at which a local date (YYYY-MM-DD) starts in a timezone. */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const guess = new Date(`${date}T00:00:00Z`);
+  return new Date(guess.getTime() - offsetMinutes(guess, timeZone) * 60_000);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,34 @@
+/** One line per ticket event, in the reader's language, for histories in emails and the CLI. */
+import type { Locale } from './dates.ts';
+import type { TicketEvent } from './ticket.ts';
+
+const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+export function describeEvent(e: TicketEvent, locale: Locale): string {
+  const d = e.data;
+  const who = e.actor ?? '';
+  if (locale === 'ar') {
+    switch (e.kind) {
+      case 'created': return `استلام التذكرة من ${who}${str(d.department) ? ` — الإدارة: ${str(d.department)}` : ' — بانتظار التوجيه'}`;
+      case 'routed': return `توجيه التذكرة إلى ${str(d.department)} بواسطة ${who}`;
+      case 'escalated': return `تصعيد إلى المستوى ${str(d.level)} (${str(d.levelName)})`;
+      case 'resolved': return `حل التذكرة بواسطة ${who} — السبب: ${str(d.rootCause)}`;
+      case 'reply': return `رد من ${who}`;
+      case 'note': return `ملاحظة من ${who}: ${str(d.text)}`;
+      case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reason)}`;
+      case 'auto_reply': return `رد تلقائي من ${who} (لم يُرد عليه)`;
+      case 'bounce': return `تعذّر تسليم رسالة: ${str(d.reason)}`;
+    }
+  }
+  switch (e.kind) {
+    case 'created': return `Ticket received from ${who}${str(d.department) ? ` — department: ${str(d.department)}` : ' — awaiting routing'}`;
+    case 'routed': return `Routed to ${str(d.department)} by ${who}`;
+    case 'escalated': return `Escalated to level ${str(d.level)} (${str(d.levelName)})`;
+    case 'resolved': return `Resolved by ${who} — root cause: ${str(d.rootCause)}`;
+    case 'reply': return `Reply from ${who}`;
+    case 'note': return `Note from ${who}: ${str(d.text)}`;
+    case 'command_refused': return `Command ${str(d.command)} from ${who} refused: ${str(d.reason)}`;
+    case 'auto_reply': return `Auto-reply from ${who} (not answered)`;
+    case 'bounce': return `A message could not be delivered: ${str(d.reason)}`;
+  }
+}

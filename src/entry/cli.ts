@@ -1,0 +1,149 @@
+/** The `tasaeed` command line. Every listing also prints JSON with --json. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../adapters/config.ts';
+import { migrate, openDb } from '../adapters/db.ts';
+import { createLogger } from '../adapters/logger.ts';
+import { parseMail } from '../adapters/mail-parse.ts';
+import { loadPolicyFile } from '../adapters/policy-file.ts';
+import { listEvents, loadTicketByRef } from '../adapters/ticket-store.ts';
+import { buildDailyReport, dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
+import { LOOP_HEADER } from '../app/deps.ts';
+import { ingestRaw } from '../app/ingest-message.ts';
+import { classify } from '../domain/classify.ts';
+import { describeEvent } from '../domain/event-text.ts';
+import { openApp, startApp, type App } from './main.ts';
+import { printTable } from './table.ts';
+
+const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
+
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const app = await openApp(config, { log: createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL) });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+program.command('start').description('listen to the Core mailbox (IMAP IDLE), run the workers and report schedules')
+  .action(async () => {
+    const app = await startApp(loadConfig());
+    const stop = (signal: string): void => {
+      app.deps.log.info({ signal }, 'stopping');
+      app.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGINT', () => { stop('SIGINT'); });
+    process.once('SIGTERM', () => { stop('SIGTERM'); });
+  });
+
+program.command('migrate').description('create or update the database tables').action(async () => {
+  const config = loadConfig();
+  const db = openDb(config.DATABASE_URL, 1);
+  try {
+    const applied = await migrate(db);
+    console.log(applied.length === 0 ? 'database is up to date' : `applied: ${applied.join(', ')}`);
+  } finally {
+    await db.destroy();
+  }
+});
+
+program.command('policy').description('policy file tools').command('check <file>').description('validate a policy file')
+  .option('--json', 'print JSON')
+  .action(async (file: string, o: { json?: boolean }) => {
+    const p = await loadPolicyFile(file);
+    const summary = { ok: true, organisation: p.organisation.name.en, departments: p.departments.length, people: p.people.length, ladder: p.ladder.length };
+    console.log(o.json === true ? JSON.stringify(summary) : `${file}: valid — ${summary.departments} departments, ${summary.people} people, ${summary.ladder} ladder level(s)`);
+  });
+
+program.command('ingest <files...>').description('feed .eml files through the same pipeline as the mailbox')
+  .option('--json', 'print JSON lines')
+  .action(async (files: string[], o: { json?: boolean }) => {
+    await withApp(async (app) => {
+      for (const file of files) {
+        const raw = await readFile(file);
+        const outcomes = await ingestRaw(app.deps, [{ mailbox: `file:${basename(file)}`, uidvalidity: null, uid: null, raw }]);
+        for (const out of outcomes) console.log(o.json === true ? JSON.stringify({ file, ...out }) : `${file}: ${out.status} ${out.kind} — ${out.reason}`);
+      }
+    });
+  });
+
+program.command('classify <files...>').description('say what each .eml file is and why (no services needed)')
+  .option('--json', 'print one JSON line per file').option('--core <address>', 'the Core mailbox', 'core@example.test')
+  .action(async (files: string[], o: { json?: boolean; core: string }) => {
+    for (const file of files) {
+      let result: { kind: string; reason: string; ticketId?: number };
+      try {
+        result = classify(await parseMail(await readFile(file)), { coreMailbox: o.core, loopHeader: LOOP_HEADER });
+      } catch (err) {
+        result = { kind: 'quarantine', reason: `cannot be read or parsed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      console.log(o.json === true ? JSON.stringify({ file, ...result }) : `${file}: ${result.kind} — ${result.reason}`);
+    }
+  });
+
+program.command('tickets').description('ticket listings').command('list').description('list tickets, newest first')
+  .option('--status <status>', 'triage | open | resolved').option('--limit <n>', 'how many', '50').option('--json', 'print JSON')
+  .action(async (o: { status?: string; limit: string; json?: boolean }) => {
+    await withApp(async (app) => {
+      const q = app.deps.db('tickets').orderBy('id', 'desc').limit(Number(o.limit))
+        .select('ref', 'status', 'level', 'department_key', 'originator_email', 'subject', 'created_at', 'resolved_at');
+      const rows = await (o.status === undefined ? q : q.where({ status: o.status })) as Record<string, unknown>[];
+      if (o.json === true) console.log(JSON.stringify(rows));
+      else printTable(rows.map((r) => ({ ...r, created_at: (r.created_at as Date).toISOString(), resolved_at: r.resolved_at === null ? '' : (r.resolved_at as Date).toISOString() })));
+    });
+  });
+
+program.command('ticket').description('one ticket').command('show <ref>').description('a ticket and its timeline')
+  .option('--json', 'print JSON').option('--lang <ar|en>', 'language of the timeline', 'ar')
+  .action(async (ref: string, o: { json?: boolean; lang: string }) => {
+    await withApp(async (app) => {
+      const t = await loadTicketByRef(app.deps.db, ref);
+      if (t === undefined) throw new Error(`no ticket ${ref}`);
+      const events = await listEvents(app.deps.db, t.id);
+      const outbox = await app.deps.db('outbox').where({ ticket_id: t.id }).orderBy('id').select('id', 'template', 'to_email', 'status', 'message_id', 'sent_at') as Record<string, unknown>[];
+      const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('level').select('level', 'due_at', 'status') as Record<string, unknown>[];
+      if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines })); return; }
+      const locale = o.lang === 'en' ? 'en' : 'ar';
+      console.log(`${t.ref}  [${t.status}]  level ${t.level}  ${t.departmentKey ?? '(triage)'}\n${t.subject}\nfrom ${t.originatorEmail}`);
+      if (t.rootCause !== null) console.log(`root cause: ${t.rootCause}\nprevention: ${t.preventiveMeasure ?? ''}`);
+      console.log('\ntimeline:');
+      for (const e of events) console.log(`  ${e.createdAt.toISOString()}  ${describeEvent(e, locale)}`);
+      console.log('\nemails:');
+      printTable(outbox.map((r) => ({ ...r, sent_at: r.sent_at === null ? '' : (r.sent_at as Date).toISOString() })));
+      console.log('\ndeadlines:');
+      printTable(deadlines.map((r) => ({ ...r, due_at: (r.due_at as Date).toISOString() })));
+    });
+  });
+
+program.command('report').description('reports').command('daily').description('build (and optionally send) the daily report')
+  .option('--date <YYYY-MM-DD>', 'the report date (covers the day before); default today in the policy timezone')
+  .option('--out <dir>', 'write HTML, text and CSV here').option('--lang <ar|en>', 'language', 'ar')
+  .option('--send', 'send it to the recipients (once per date)')
+  .action(async (o: { date?: string; out?: string; lang: string; send?: boolean }) => {
+    await withApp(async (app) => {
+      const date = o.date ?? dailyPeriod(app.deps, app.deps.clock.now());
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`--date must be YYYY-MM-DD, got "${date}"`);
+      const locale = o.lang === 'en' ? 'en' : 'ar';
+      if (o.out !== undefined) {
+        const model = await buildDailyReport(app.deps, date, locale, app.deps.clock.now());
+        const r = app.deps.templates.render('daily-report', locale, model);
+        await mkdir(o.out, { recursive: true });
+        await writeFile(join(o.out, `daily-${date}.${locale}.html`), r.html);
+        await writeFile(join(o.out, `daily-${date}.${locale}.txt`), r.text);
+        await writeFile(join(o.out, model.csvName), `\uFEFF${model.csv}`);
+        console.log(`wrote ${o.out}/daily-${date}.${locale}.{html,txt} and ${model.csvName}`);
+      }
+      if (o.send === true) {
+        const r = await sendDailyReport(app.deps, date);
+        console.log(r.sent ? `daily report for ${date} queued to ${r.outboxIds.length} recipient(s)` : r.reason);
+      }
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`tasaeed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

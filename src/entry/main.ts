@@ -1,0 +1,76 @@
+/** Wires configuration, policy, database, queues, workers and the IMAP listener into a running tasaeed. */
+import type { ImapListener } from '../adapters/imap.ts';
+import { migrate, openDb } from '../adapters/db.ts';
+import type { Config } from '../adapters/config.ts';
+import { createLogger, type Logger } from '../adapters/logger.ts';
+import { createMailer } from '../adapters/mailer.ts';
+import { loadPolicyFile } from '../adapters/policy-file.ts';
+import { Queues } from '../adapters/queue.ts';
+import { Templates } from '../adapters/templates.ts';
+import { processPending } from '../app/ingest-message.ts';
+import { reconcile } from '../app/reconcile.ts';
+import type { SendDeps } from '../app/send-outbound.ts';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { Directory } from '../domain/directory.ts';
+import { createImapListener } from './imap-listener.ts';
+import { startWorkers, type RunningWorkers } from './workers.ts';
+
+export interface App {
+  deps: SendDeps;
+  queues: Queues;
+  close(): Promise<void>;
+}
+
+/** The pieces every command needs (database, policy, queues), without starting listeners or workers. */
+export async function openApp(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const policy = await loadPolicyFile(config.POLICY_FILE);
+  const db = openDb(config.DATABASE_URL);
+  const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
+  const mailer = createMailer({
+    host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
+    user: config.SMTP_USER, password: config.SMTP_PASSWORD,
+  });
+  const deps: SendDeps = {
+    db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
+    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
+  };
+  return {
+    deps, queues,
+    async close() {
+      await queues.close();
+      mailer.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** `tasaeed start`: migrate, reconcile, start workers and schedulers, then listen to the mailbox. */
+export async function startApp(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  const app = await openApp(config, opts);
+  const { deps } = app;
+  await migrate(deps.db);
+  const workers: RunningWorkers = await startWorkers(deps, app.queues, config.REDIS_URL);
+  await processPending(deps);
+  const repaired = await reconcile(deps);
+  deps.log.info(repaired, 'reconciled queues with the database');
+  const timer = setInterval(() => {
+    reconcile(deps).catch((err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
+  }, config.RECONCILE_EVERY);
+  timer.unref();
+  const listener: ImapListener = createImapListener(deps, {
+    host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
+    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
+  });
+  await listener.start();
+  return {
+    ...app,
+    async close() {
+      clearInterval(timer);
+      await listener.stop();
+      await workers.close();
+      await app.close();
+    },
+  };
+}

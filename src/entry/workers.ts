@@ -1,0 +1,57 @@
+/** BullMQ workers: send outbound email, fire escalation deadlines, run scheduled reports. */
+import { DelayedError, Worker, type Job } from 'bullmq';
+import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob } from '../adapters/queue.ts';
+import { dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
+import { fireDeadline } from '../app/fire-deadline.ts';
+import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: string): Promise<RunningWorkers> {
+  const connection = redisConnection(redisUrl);
+  const opts = { connection, prefix: queues.prefix };
+
+  const outbound = new Worker<OutboundJob>(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>) => {
+    try {
+      return await sendOutbound(deps, job.data.outboxId);
+    } catch (err) {
+      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await recordSendFailure(deps, job.data.outboxId, err, final);
+      throw err;
+    }
+  }, { ...opts, concurrency: 8 });
+
+  const deadlines = new Worker<DeadlineJob>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob>, token?: string) => {
+    const r = await fireDeadline(deps, job.data.ticketId, job.data.level);
+    if (r.result === 'not_due' && r.dueAt !== undefined && token !== undefined) {
+      await job.moveToDelayed(r.dueAt.getTime(), token);
+      throw new DelayedError();
+    }
+    return r.result;
+  }, { ...opts, concurrency: 16 });
+
+  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
+    const period = job.data.period ?? dailyPeriod(deps, deps.clock.now());
+    return await sendDailyReport(deps, period);
+  }, { ...opts, concurrency: 1 });
+
+  for (const w of [outbound, deadlines, reports]) {
+    w.on('failed', (job, err) => { deps.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
+    w.on('error', (err) => { deps.log.error({ queue: w.name, err: err.message }, 'worker error'); });
+  }
+
+  const [hh = '07', mm = '00'] = deps.policy.reports.daily.time.split(':');
+  await queues.reports.upsertJobScheduler('daily-report',
+    { pattern: `${Number(mm)} ${Number(hh)} * * *`, tz: deps.policy.timezone },
+    { name: 'daily', data: { kind: 'daily' } });
+
+  await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady()]);
+  return {
+    async close() {
+      await Promise.all([outbound.close(), deadlines.close(), reports.close()]);
+      connection.disconnect();
+    },
+  };
+}
