@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: unit tests need nothing; integration tests share one set of private services (test/global-setup.ts).
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+    ],
+  },
+});
