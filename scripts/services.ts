@@ -51,6 +51,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/;
 const EMAIL = /^[^\s:@"\\]+@[^\s:@"\\]+$/;
 const BIND_ERROR = /address already in use|could not bind|could not create any TCP\/IP sockets|failed listening on port/i;
 const SERVICES = ['postgres', 'redis', 'dovecot'] as const;
+const ENV_KEYS = ['DATABASE_URL', 'REDIS_URL', 'IMAP_HOST', 'IMAP_PORT', 'LMTP_PORT'] as const;
 type ServiceName = (typeof SERVICES)[number];
 
 const isRoot = process.getuid?.() === 0;
@@ -116,8 +117,7 @@ function parseState(raw: unknown): StateFile | undefined {
   if (typeof password !== 'string' || typeof createdAt !== 'string') return undefined;
   if (!isRecord(env) || !isRecord(pids) || !isRecord(starts) || !isRecord(startupMs)) return undefined;
   if (!Array.isArray(mailboxes) || !mailboxes.every((m): m is string => typeof m === 'string')) return undefined;
-  const envKeys = ['DATABASE_URL', 'REDIS_URL', 'IMAP_HOST', 'IMAP_PORT', 'LMTP_PORT'] as const;
-  if (!envKeys.every((k) => typeof env[k] === 'string')) return undefined;
+  if (!ENV_KEYS.every((k) => typeof env[k] === 'string')) return undefined;
   const num = (v: unknown): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : 0);
   const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
   return {
@@ -918,6 +918,9 @@ async function addMailboxesTo(name: string, emails: readonly string[]): Promise<
     state.mailboxes.push(...added);
     await writeUsersFile(state.dir, state.mailboxes, state.password);
     await saveState(state);
+    // Dovecot re-stats a passwd-file at most once per wall-clock second (db-passwd-file.c: last_sync_time ==
+    // ioloop_time); a lookup earlier in this second would hide the new users until the next one.
+    await sleep(1_050 - (Date.now() % 1_000));
     for (const mailbox of added) await waitForLogin(Number(state.env.IMAP_PORT), mailbox, state.password, paths(state.dir).dovecotLog);
   });
 }
@@ -1033,7 +1036,7 @@ export async function readRunningServices(name: string): Promise<RunningServices
 // -------------------------------------------------------------------------------------------- CLI
 
 function printEnv(env: ServiceEnv): void {
-  for (const [key, value] of Object.entries(env)) process.stdout.write(`${key}=${value}\n`);
+  for (const key of ENV_KEYS) process.stdout.write(`${key}=${env[key]}\n`);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

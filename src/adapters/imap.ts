@@ -51,6 +51,8 @@ export class ImapListener {
       host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
       auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
       tls: { rejectUnauthorized: false },
+      // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
+      autoIdleDelay: 20,
     });
     client.on('error', (err: Error) => { this.log.warn({ err: err.message }, 'imap error'); });
     client.on('close', () => {

@@ -104,7 +104,7 @@ describe('private services (scripts/services.ts)', () => {
         logger: false,
       });
       await imap.connect();
-      expect((await imap.status('INBOX', { messages: true })).messages).toBe(0);
+      expect(await imap.status('INBOX', { messages: true })).toMatchObject({ messages: 0 });
       await imap.logout();
     } finally {
       await svc.stop();

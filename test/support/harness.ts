@@ -1,0 +1,210 @@
+/**
+ * An isolated tasaeed installation on the shared test services: its own database, queue prefix, mail domain and
+ * mailboxes, a policy written for the test, and `tasaeed start` run as a real child process that can be killed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ImapFlow } from 'imapflow';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { inject } from 'vitest';
+import { stringify } from 'yaml';
+import { loadConfig, type Config } from '../../src/adapters/config.ts';
+import { openDb, type Db } from '../../src/adapters/db.ts';
+import { readRunningServices } from '../../scripts/services.ts';
+
+export const PASSWORD = 'pw';
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** A policy like the shipped example, on its own domain, with a ladder measured in seconds. */
+export function testPolicy(domain: string, ladder: { after: string; notify: string[] }[]): Record<string, unknown> {
+  const p = (local: string, ar: string, en: string, locale = 'ar') => ({ email: `${local}@${domain}`, name: { ar, en }, locale });
+  return {
+    organisation: { name: { ar: 'شركة الاختبار', en: 'Test Co' }, domain },
+    timezone: 'Asia/Riyadh',
+    locale: 'ar',
+    core: { mailbox: `core@${domain}`, name: { ar: 'الكور', en: 'Core' }, members: [`desk@${domain}`] },
+    people: [
+      p('desk', 'موظف الكور', 'Core desk'), p('gm', 'المدير العام', 'General Manager'),
+      p('csm', 'مدير خدمة العملاء', 'CS manager'), p('qa', 'ضمان الجودة', 'QA'),
+      p('head.ops', 'ريم الحربي', 'Reem Al-Harbi'), p('head.fin', 'محمد الغامدي', 'Mohammed Al-Ghamdi'),
+      p('clerk', 'تركي البقمي', 'Turki Al-Buqami'),
+    ],
+    roles: { general_manager: `gm@${domain}`, customer_service_manager: `csm@${domain}`, quality_assurance: `qa@${domain}` },
+    departments: [
+      { key: 'operations', name: { ar: 'العمليات', en: 'Operations' }, head: `head.ops@${domain}`, members: [`clerk@${domain}`], keywords: ['شحنة'] },
+      { key: 'finance', name: { ar: 'المالية', en: 'Finance' }, head: `head.fin@${domain}`, keywords: ['فاتورة'] },
+    ],
+    ladder,
+    reports: { daily: { time: '07:30', recipients: ['core'] } },
+  };
+}
+
+export class Installation {
+  readonly dir = mkdtempSync(join(tmpdir(), 'tasaeed-it-'));
+  readonly logFile = join(this.dir, 'tasaeed.log');
+  private child: ChildProcess | undefined;
+  db!: Db;
+  config!: Config;
+
+  private constructor(readonly domain: string, readonly policy: Record<string, unknown>) {}
+
+  static async create(label: string, ladder: { after: string; notify: string[] }[]): Promise<Installation> {
+    const id = `${label}${randomBytes(3).toString('hex')}`;
+    const domain = `${id}.test`;
+    const inst = new Installation(domain, testPolicy(domain, ladder));
+    await inst.setup(id);
+    return inst;
+  }
+
+  get addresses(): string[] {
+    const people = (this.policy.people as { email: string }[]).map((x) => x.email);
+    return [`core@${this.domain}`, ...people, `stranger@${this.domain}`];
+  }
+
+  addr(local: string): string { return `${local}@${this.domain}`; }
+
+  private async setup(id: string): Promise<void> {
+    const env = inject('services');
+    const services = await readRunningServices(inject('servicesName'));
+    if (services === undefined) throw new Error('the test services are not running');
+    await services.addMailboxes(this.addresses);
+    const admin = openDb(env.DATABASE_URL, 1);
+    await admin.raw(`create database "${id}"`);
+    await admin.destroy();
+    const policyFile = join(this.dir, 'policy.yaml');
+    writeFileSync(policyFile, stringify(this.policy));
+    const vars = {
+      DATABASE_URL: env.DATABASE_URL.replace(/\/[^/]*$/, `/${id}`),
+      REDIS_URL: env.REDIS_URL,
+      POLICY_FILE: policyFile,
+      REPLY_SECRET: randomBytes(32).toString('hex'),
+      IMAP_HOST: env.IMAP_HOST, IMAP_PORT: env.IMAP_PORT, IMAP_SECURE: 'false',
+      IMAP_USER: `core@${this.domain}`, IMAP_PASSWORD: PASSWORD,
+      SMTP_HOST: '127.0.0.1', SMTP_PORT: env.LMTP_PORT, SMTP_LMTP: 'true',
+      QUEUE_PREFIX: id, RECONCILE_EVERY: '2s', LOG_LEVEL: 'info',
+    };
+    this.config = loadConfig(vars as NodeJS.ProcessEnv);
+    this.env = vars;
+    this.db = openDb(this.config.DATABASE_URL, 4);
+  }
+
+  private env: Record<string, string> = {};
+
+  /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
+  async start(): Promise<void> {
+    const log = createWriteStream(this.logFile, { flags: 'a' });
+    const child = spawn(process.execPath, ['bin/tasaeed.mjs', 'start'], {
+      env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let ready = false;
+    child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('imap listening')) ready = true; });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    await waitFor('tasaeed start to listen', async () => {
+      if (child.exitCode !== null) throw new Error(`tasaeed exited with ${child.exitCode}; see ${this.logFile}`);
+      return ready;
+    }, 30_000);
+  }
+
+  /** kill -9: no chance to finish anything. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child !== undefined && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(10_000)]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    this.child = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.db.destroy();
+  }
+
+  private imap(user: string): ImapFlow {
+    const env = inject('services');
+    return new ImapFlow({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), secure: false, auth: { user, pass: PASSWORD }, logger: false });
+  }
+
+  /** APPENDs a raw message to the Core mailbox, as a mail server's delivery would. */
+  async appendToCore(raw: string | Buffer): Promise<void> {
+    const client = this.imap(this.addr('core'));
+    await client.connect();
+    try {
+      await client.append('INBOX', raw);
+    } finally {
+      await client.logout();
+    }
+  }
+
+  /** Every message in a person's INBOX, parsed. */
+  async mailbox(local: string): Promise<ParsedMail[]> {
+    const client = this.imap(this.addr(local));
+    await client.connect();
+    try {
+      const box = await client.mailboxOpen('INBOX');
+      if (box.exists === 0) return [];
+      const raws: Buffer[] = [];
+      for await (const m of client.fetch('1:*', { source: true })) if (m.source !== undefined) raws.push(m.source);
+      return await Promise.all(raws.map((r) => simpleParser(r)));
+    } finally {
+      await client.logout();
+    }
+  }
+
+  async waitForMail(local: string, match: (m: ParsedMail) => boolean, what: string, timeoutMs = 20_000): Promise<ParsedMail> {
+    return await waitFor(`${what} in ${local}'s mailbox`, async () => (await this.mailbox(local)).find(match), timeoutMs);
+  }
+
+  /** Sends a message over LMTP, as the organisation's mail server delivers a person's reply. */
+  async deliver(mail: SendMailOptions): Promise<void> {
+    const env = inject('services');
+    const t = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.LMTP_PORT), lmtp: true, ignoreTLS: true });
+    await t.sendMail(mail);
+    t.close();
+  }
+}
+
+/** A raw Arabic escalation email, as Outlook would write it. */
+export function arabicEmail(o: { from: string; to: string; subject: string; body: string; messageId?: string }): string {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  return [
+    `From: =?UTF-8?B?${b64('تركي البقمي')}?= <${o.from}>`,
+    `To: ${o.to}`,
+    `Subject: =?UTF-8?B?${b64(o.subject)}?=`,
+    `Message-ID: ${o.messageId ?? `<${randomBytes(8).toString('hex')}@dept.test>`}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    b64(o.body).replace(/.{76}/g, '$&\r\n'),
+    '',
+  ].join('\r\n');
+}
