@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { appendFile, chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, lstat, mkdir, mkdtemp, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -284,9 +284,9 @@ function isAlive(pid: number, start: string | null): boolean {
       return (err as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
-  const stat = procStat(pid);
-  if (stat === undefined || stat.state === 'Z' || stat.state === 'X') return false; // gone, or a zombie nobody reaps
-  return start === null || stat.start === start;
+  const info = procStat(pid);
+  if (info === undefined || info.state === 'Z' || info.state === 'X') return false; // gone, or a zombie not reaped yet
+  return start === null || info.start === start;
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
@@ -908,21 +908,54 @@ async function stopInstance(state: StateFile): Promise<void> {
   await removeInstanceFiles(state);
 }
 
+/** Cross-process mutual exclusion with an O_EXCL lock file; a lock left by a dead process is taken over. */
+async function withFileLock<T>(lockPath: string, task: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await writeFile(lockPath, `${String(process.pid)}\n`, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number.parseInt(await fileText(lockPath), 10);
+      if (holder > 0 && !isAlive(holder, null)) {
+        await rm(lockPath, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${lockPath} (held by PID ${String(holder)})`);
+      await sleep(20);
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
 async function addMailboxesTo(name: string, emails: readonly string[]): Promise<void> {
   const wanted = normalizeMailboxes(emails);
-  await serialized(`instance:${name}`, async () => {
-    const state = await loadState(name);
-    if (state === undefined || !allAlive(state)) throw new ServiceError('dovecot', `services '${name}' are not running, cannot add mailboxes`);
-    const added = wanted.filter((m) => !state.mailboxes.includes(m));
-    if (added.length === 0) return;
-    state.mailboxes.push(...added);
-    await writeUsersFile(state.dir, state.mailboxes, state.password);
-    await saveState(state);
-    // Dovecot re-stats a passwd-file at most once per wall-clock second (db-passwd-file.c: last_sync_time ==
-    // ioloop_time); a lookup earlier in this second would hide the new users until the next one.
-    await sleep(1_050 - (Date.now() % 1_000));
-    for (const mailbox of added) await waitForLogin(Number(state.env.IMAP_PORT), mailbox, state.password, paths(state.dir).dovecotLog);
-  });
+  // Test workers in several processes add mailboxes to one instance: read-modify-write under a file lock.
+  const { state, added } = await serialized(`instance:${name}`, () =>
+    withFileLock(join(runLink(name), 'users.lock'), async () => {
+      const current = await loadState(name);
+      if (current === undefined || !allAlive(current)) throw new ServiceError('dovecot', `services '${name}' are not running, cannot add mailboxes`);
+      const missing = wanted.filter((m) => !current.mailboxes.includes(m));
+      if (missing.length > 0) {
+        current.mailboxes.push(...missing);
+        await writeUsersFile(current.dir, current.mailboxes, current.password);
+        await saveState(current);
+      }
+      return { state: current, added: missing };
+    }),
+  );
+  // Dovecot re-stats a passwd-file at most once per wall-clock second (db-passwd-file.c: last_sync_time ==
+  // ioloop_time), so a lookup earlier in the second of the last write may hide it until the next second. This also
+  // covers mailboxes that another process added a moment ago.
+  const written = (await stat(paths(state.dir).users)).mtimeMs;
+  const wait = (Math.floor(written / 1_000) + 1) * 1_000 + 50 - Date.now();
+  if (wait > 0) await sleep(wait);
+  for (const mailbox of added) await waitForLogin(Number(state.env.IMAP_PORT), mailbox, state.password, paths(state.dir).dovecotLog);
 }
 
 function handleFor(state: StateFile): RunningServices {

@@ -90,9 +90,14 @@ export class ImapListener {
         } catch (err) {
           this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'imap fetch failed; will retry on the next notification');
         }
-      } while (this.again && this.running);
+      } while (this.repeat());
       this.busy = false;
     })();
+  }
+
+  /** True when a notification arrived during the last round. */
+  private repeat(): boolean {
+    return this.again && this.running;
   }
 
   private async fetchNew(): Promise<void> {

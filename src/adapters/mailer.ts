@@ -1,5 +1,6 @@
 /** Sends email through SMTP or LMTP with nodemailer. */
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -30,11 +31,12 @@ export interface MailerOptions {
 }
 
 export function createMailer(o: MailerOptions): Mailer {
-  const transport: Transporter = nodemailer.createTransport({
+  // LMTP (local delivery) cannot be pooled; SMTP uses one connection per send, which the worker's concurrency bounds.
+  const options: SMTPTransport.Options = {
     host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
-    pool: !o.lmtp, maxConnections: 4,
     ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
-  });
+  };
+  const transport = nodemailer.createTransport(options);
   return {
     async send(m) {
       const info = await transport.sendMail({

@@ -64,7 +64,7 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
   if (c.name === 'unknown') {
     return { command, reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } };
   }
-  const allowed = deps.policy.commands[c.name] ?? [];
+  const allowed = deps.policy.commands[c.name];
   const actors = deps.directory.actorsFor(sender, ticket);
   if (!allowed.some((a) => actors.has(a))) {
     return { command, reason: {

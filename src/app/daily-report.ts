@@ -33,12 +33,12 @@ const csvCell = (v: string | number): string => {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-async function load(db: Db, from: Date, to: Date): Promise<{ open: Row[]; received: Row[]; resolved: Row[] }> {
+async function load(db: Db, from: Date, to: Date, asOf: Date): Promise<{ open: Row[]; received: Row[]; resolved: Row[] }> {
   const base = () => db('tickets as t')
     .leftJoin('deadlines as d', function joinPending() { this.on('d.ticket_id', 't.id').andOnVal('d.status', 'pending'); })
     .select('t.id', 't.ref', 't.subject', 't.department_key', 't.status', 't.level', 't.created_at', 't.resolved_at', 't.root_cause', 'd.due_at');
   const [open, received, resolved] = await Promise.all([
-    base().whereNot('t.status', 'resolved').where('t.created_at', '<', to).orderBy('t.created_at') as Promise<Row[]>,
+    base().whereNot('t.status', 'resolved').where('t.created_at', '<=', asOf).orderBy('t.created_at') as Promise<Row[]>,
     base().where('t.created_at', '>=', from).where('t.created_at', '<', to).orderBy('t.id') as Promise<Row[]>,
     base().where('t.resolved_at', '>=', from).where('t.resolved_at', '<', to).orderBy('t.resolved_at') as Promise<Row[]>,
   ]);
@@ -50,7 +50,7 @@ export async function buildDailyReport(deps: AppDeps, date: string, locale: Loca
   const tz = deps.policy.timezone;
   const from = startOfLocalDay(addDays(date, -1), tz);
   const to = startOfLocalDay(date, tz);
-  const rows = await load(deps.db, from, to);
+  const rows = await load(deps.db, from, to, asOf);
   const dept = (key: string | null): string => {
     const d = deps.directory.department(key);
     return d === undefined ? (locale === 'ar' ? 'بانتظار التوجيه' : 'awaiting routing') : d.name[locale];

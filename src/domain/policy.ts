@@ -66,11 +66,11 @@ const policySchema = z.object({
   }).strict(),
   departments: z.array(department).min(1),
   ladder: z.array(ladderLevel).min(1, 'the escalation ladder needs at least one level (24h → General Manager)'),
-  commands: z.record(z.enum(COMMANDS), z.array(actor).min(1)).default({
-    resolve: ['department_head', 'owner', 'general_manager', 'core'],
-    note: ['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core'],
-    route: ['core'],
-  }),
+  commands: z.object({
+    resolve: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    note: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
+    route: z.array(actor).min(1).default(['core']),
+  }).strict().prefault({}),
   reports: z.object({
     daily: z.object({ time: localTime, recipients: z.array(audience).min(1) }).strict(),
   }).strict(),

@@ -115,9 +115,9 @@ export class Installation {
     child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('imap listening')) ready = true; });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    await waitFor('tasaeed start to listen', async () => {
+    await waitFor('tasaeed start to listen', () => {
       if (child.exitCode !== null) throw new Error(`tasaeed exited with ${child.exitCode}; see ${this.logFile}`);
-      return ready;
+      return Promise.resolve(ready);
     }, 30_000);
   }
 
