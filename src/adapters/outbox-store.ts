@@ -56,7 +56,9 @@ export async function markAttemptFailed(tx: Tx, id: number, error: string, final
   });
 }
 
-export async function pendingOutboundIds(tx: Tx, limit = 10_000): Promise<number[]> {
-  const rows = await tx('outbox').where({ status: 'pending' }).orderBy('id').limit(limit).select('id') as { id: number }[];
+/** Pending rows, oldest first; with `createdBefore`, only those that have waited since then. */
+export async function pendingOutboundIds(tx: Tx, limit = 10_000, createdBefore?: Date): Promise<number[]> {
+  const q = tx('outbox').where({ status: 'pending' }).orderBy('id').limit(limit).select('id');
+  const rows = await (createdBefore === undefined ? q : q.where('created_at', '<', createdBefore)) as { id: number }[];
   return rows.map((r) => r.id);
 }

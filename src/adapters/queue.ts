@@ -2,13 +2,13 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.ts';
-import { escalationJobId } from '../domain/escalation-ladder.ts';
+import { timerJobId, type TimerKind } from '../domain/escalation-ladder.ts';
 import type { Effects, Scheduler } from '../app/effects.ts';
 
 export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports' } as const;
 
 export interface OutboundJob { outboxId: number }
-export interface DeadlineJob { ticketId: number; level: number }
+export interface DeadlineJob { kind: TimerKind; ticketId: number; level: number; seq: number }
 export interface ReportJob { kind: 'daily'; period?: string }
 
 export function redisConnection(url: string): Redis {
@@ -16,6 +16,8 @@ export function redisConnection(url: string): Redis {
 }
 
 const KEEP: JobsOptions = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } };
+// Fired timers are settled in PostgreSQL, so their jobs need not be kept: this keeps Redis small per timer.
+const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: { count: 5000 }, attempts: 5, backoff: { type: 'exponential', delay: 1000 } };
 
 export class Queues implements Scheduler {
   readonly connection: Redis;
@@ -38,11 +40,23 @@ export class Queues implements Scheduler {
         name: 'send', data: { outboxId: id },
         opts: { ...KEEP, jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
       }))),
-      effects.deadlines.length === 0 ? undefined : this.deadlines.addBulk(effects.deadlines.map((d) => ({
-        name: 'escalate', data: { ticketId: d.ticketId, level: d.level },
-        opts: { ...KEEP, jobId: escalationJobId(d.ticketId, d.level), delay: Math.max(0, d.dueAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+      effects.timers.length === 0 ? undefined : this.deadlines.addBulk(effects.timers.map((t) => ({
+        name: t.kind, data: { kind: t.kind, ticketId: t.ticketId, level: t.level, seq: t.seq },
+        opts: { ...TIMER, jobId: timerJobId(t), delay: Math.max(0, t.dueAt.getTime() - now) },
       }))),
     ]);
+  }
+
+  private get epochKey(): string {
+    return `${this.prefix}:tasaeed:rebuilt`;
+  }
+
+  async intact(): Promise<boolean> {
+    return (await this.connection.exists(this.epochKey)) === 1;
+  }
+
+  async markRebuilt(): Promise<void> {
+    await this.connection.set(this.epochKey, new Date().toISOString());
   }
 
   async close(): Promise<void> {

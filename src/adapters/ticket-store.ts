@@ -9,6 +9,7 @@ interface TicketRow {
   routed_via: string | null; status: TicketStatus; level: number; originator_email: string; originator_name: string;
   owner_email: string | null; root_cause: string | null; preventive_measure: string | null;
   thread_message_id: string | null; created_at: Date; updated_at: Date; resolved_at: Date | null;
+  priority: string; action_plan: string | null; customer_email: string | null; customer_direction: string | null;
 }
 
 export function toTicket(r: TicketRow): Ticket {
@@ -17,7 +18,8 @@ export function toTicket(r: TicketRow): Ticket {
     routedVia: r.routed_via, status: r.status, level: r.level, originatorEmail: r.originator_email,
     originatorName: r.originator_name, ownerEmail: r.owner_email, rootCause: r.root_cause,
     preventiveMeasure: r.preventive_measure, threadMessageId: r.thread_message_id, createdAt: r.created_at,
-    updatedAt: r.updated_at, resolvedAt: r.resolved_at,
+    updatedAt: r.updated_at, resolvedAt: r.resolved_at, priority: r.priority, actionPlan: r.action_plan,
+    customerEmail: r.customer_email, customerDirection: r.customer_direction,
   };
 }
 
@@ -29,6 +31,9 @@ export interface NewTicket {
   originatorEmail: string;
   originatorName: string;
   threadMessageId: string | null;
+  priority: string;
+  customerEmail: string | null;
+  customerDirection: string | null;
   at: Date;
 }
 
@@ -37,6 +42,7 @@ export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
     subject: t.subject, description: t.description, department_key: t.departmentKey, routed_via: t.routedVia,
     status: t.departmentKey === null ? 'triage' : 'open', originator_email: t.originatorEmail,
     originator_name: t.originatorName, thread_message_id: t.threadMessageId, created_at: t.at, updated_at: t.at,
+    priority: t.priority, customer_email: t.customerEmail, customer_direction: t.customerDirection,
   }).returning('*');
   if (row === undefined) throw new Error('insert into tickets returned no row');
   return toTicket(row);
@@ -96,24 +102,4 @@ export async function ticketOfThread(tx: Tx, messageIds: readonly string[]): Pro
     if (hit !== undefined) return hit;
   }
   return undefined;
-}
-
-export interface DeadlineRow {
-  ticket_id: number;
-  level: number;
-  due_at: Date;
-  status: 'pending' | 'fired' | 'void';
-}
-
-export async function addDeadline(tx: Tx, ticketId: number, level: number, dueAt: Date): Promise<void> {
-  await tx('deadlines').insert({ ticket_id: ticketId, level, due_at: dueAt }).onConflict(['ticket_id', 'level']).ignore();
-}
-
-export async function pendingDeadline(tx: Tx, ticketId: number): Promise<DeadlineRow | undefined> {
-  return await tx<DeadlineRow>('deadlines').where({ ticket_id: ticketId, status: 'pending' }).orderBy('level').first();
-}
-
-export async function settleDeadlines(tx: Tx, ticketId: number, status: 'fired' | 'void', at: Date, level?: number): Promise<void> {
-  const q = tx('deadlines').where({ ticket_id: ticketId, status: 'pending' });
-  await (level === undefined ? q : q.andWhere({ level })).update({ status, settled_at: at });
 }

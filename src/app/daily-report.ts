@@ -7,6 +7,7 @@ import type { Db } from '../adapters/db.ts';
 import { addOutbound } from '../adapters/outbox-store.ts';
 import { addDays, dualDate, localDate, startOfLocalDay, type Locale } from '../domain/dates.ts';
 import { durationText } from '../domain/labels.ts';
+import { NO_TICKET } from '../domain/directory.ts';
 import type { AppDeps } from './deps.ts';
 
 interface Row {
@@ -102,7 +103,7 @@ export type ReportSendResult = { sent: true; outboxIds: number[] } | { sent: fal
 /** Queues the daily report for `date` to its recipients, once: a second call for the same date does nothing. */
 export async function sendDailyReport(deps: AppDeps, date: string, late = false): Promise<ReportSendResult> {
   const now = deps.clock.now();
-  const recipients = deps.directory.audiences(deps.policy.reports.daily.recipients, null);
+  const recipients = deps.directory.audiences(deps.policy.reports.daily.recipients, NO_TICKET);
   const result = await deps.db.transaction(async (tx): Promise<ReportSendResult> => {
     const [run] = await tx('report_runs').insert({ kind: 'daily', period: date, late })
       .onConflict(['kind', 'period']).ignore().returning('id') as { id: number }[];
@@ -117,6 +118,6 @@ export async function sendDailyReport(deps: AppDeps, date: string, late = false)
     })));
     return { sent: true, outboxIds };
   });
-  if (result.sent) await deps.scheduler.schedule({ outboxIds: result.outboxIds, deadlines: [] });
+  if (result.sent) await deps.scheduler.schedule({ outboxIds: result.outboxIds, timers: [] });
   return result;
 }

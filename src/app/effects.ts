@@ -1,24 +1,24 @@
 /** What a committed transaction asks the queues to do next (never done inside the transaction). */
-export interface ScheduledDeadline {
-  ticketId: number;
-  level: number;
-  dueAt: Date;
-}
+import type { Timer } from '../domain/escalation-ladder.ts';
 
 export interface Effects {
   outboxIds: number[];
-  deadlines: ScheduledDeadline[];
+  timers: Timer[];
 }
 
-export const noEffects = (): Effects => ({ outboxIds: [], deadlines: [] });
+export const noEffects = (): Effects => ({ outboxIds: [], timers: [] });
 
 export function mergeEffects(into: Effects, more: Effects): Effects {
   into.outboxIds.push(...more.outboxIds);
-  into.deadlines.push(...more.deadlines);
+  into.timers.push(...more.timers);
   return into;
 }
 
 /** The port the app layer uses to hand effects to the queues. */
 export interface Scheduler {
   schedule(effects: Effects): Promise<void>;
+  /** False when the queue store lost its jobs (e.g. Redis was flushed) since the last full rebuild. */
+  intact(): Promise<boolean>;
+  /** Records that every job was rebuilt from the database. */
+  markRebuilt(): Promise<void>;
 }

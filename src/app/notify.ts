@@ -2,6 +2,7 @@
 import { addOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
+import { priorityOf } from '../domain/escalation-ladder.ts';
 import type { Recipient } from '../domain/directory.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
@@ -14,6 +15,7 @@ export interface TicketView {
   originator: string;
   createdAt: string;
   dueAt: string;
+  priority: string;
 }
 
 export function dateText(deps: AppDeps, d: Date | null, locale: Locale): string {
@@ -31,6 +33,7 @@ export function ticketView(deps: AppDeps, t: Ticket, locale: Locale, dueAt: Date
     originator: t.originatorName === '' ? t.originatorEmail : `${t.originatorName} <${t.originatorEmail}>`,
     createdAt: dateText(deps, t.createdAt, locale),
     dueAt: dateText(deps, dueAt, locale),
+    priority: priorityOf(deps.policy, t.priority).name[locale],
   };
 }
 

@@ -1,13 +1,16 @@
 /** A new escalation: ticket, first event, copy to the head (or triage to Core), acknowledgement, level-1 deadline. */
-import { addDeadline, addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
-import { firstDeadline, ladderLevel } from '../domain/escalation-ladder.ts';
+import { addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
+import { NO_TICKET } from '../domain/directory.ts';
+import { firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { routeMail } from '../domain/routing.ts';
+import { customerFacts, detectPriority } from '../domain/ticket-facts.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 import type { Effects } from './effects.ts';
 import { notify } from './notify.ts';
+import { planCustomerUpdate, planEscalation } from './ticket-timers.ts';
 
 const MAX_DESCRIPTION = 20_000;
 
@@ -16,12 +19,14 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
   const dept = deps.directory.department(ticket.departmentKey);
   if (dept === undefined) return [];
   const first = ladderLevel(deps.policy, 1);
+  const priority = priorityOf(deps.policy, ticket.priority);
   return await notify(tx, deps, {
     ticket, eventId, template: 'ticket-copy', dueAt,
     recipients: [deps.directory.recipient(dept.head)],
     extra: (locale) => ({
-      window: durationText(first?.after ?? 0, locale),
+      window: durationText(dueAt.getTime() - deps.clock.now().getTime(), locale),
       nextLevel: levelName(first, locale),
+      priority: priority.name[locale],
     }),
   });
 }
@@ -32,6 +37,8 @@ export async function openTicket(
   const now = deps.clock.now();
   const from = mail.from ?? { email: '', name: '' };
   const route = routeMail(deps.policy, mail);
+  const priority = detectPriority(deps.policy, mail.subject, mail.text);
+  const customer = customerFacts(mail.text);
   const ticket = await insertTicket(tx, {
     subject: mail.subject.trim() === '' ? '(بلا موضوع)' : mail.subject.trim(),
     description: mail.text.trim().slice(0, MAX_DESCRIPTION),
@@ -40,21 +47,30 @@ export async function openTicket(
     originatorEmail: from.email,
     originatorName: from.name,
     threadMessageId: mail.messageId,
+    priority: priority.key,
+    customerEmail: customer.email,
+    customerDirection: customer.direction,
     at: now,
   });
-  const deadline = firstDeadline(deps.policy, now);
-  await addDeadline(tx, ticket.id, deadline.level, deadline.dueAt);
+  const deadline = firstDeadline(deps.policy, ticket.priority, now);
+  const timers = [
+    ...await planEscalation(tx, deps, ticket, 1, now, deadline.dueAt),
+    ...await planCustomerUpdate(tx, deps, ticket, now),
+  ];
   await addThreadIds(tx, ticket.id, [mail.messageId]);
   const dept = deps.directory.department(ticket.departmentKey);
   const eventId = await addEvent(tx, {
     ticketId: ticket.id, kind: 'created', actor: from.email, inboundId, at: now,
-    data: { department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null },
+    data: {
+      department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null,
+      priority: ticket.priority, priorityMatched: priority.matched, customer: customer.email, direction: customer.direction,
+    },
   });
 
   const outboxIds = dept === undefined
     ? await notify(tx, deps, {
       ticket, eventId, template: 'triage', dueAt: deadline.dueAt,
-      recipients: deps.directory.audiences(['core'], null),
+      recipients: deps.directory.audiences(['core'], NO_TICKET),
       extra: (locale) => ({
         departments: deps.policy.departments.map((d) => ({ key: d.key, name: d.name[locale] })),
         example: deps.policy.departments[0]?.name[locale] ?? '',
@@ -67,5 +83,5 @@ export async function openTicket(
     ticket, eventId, template: 'ack', dueAt: deadline.dueAt,
     recipients: [{ ...sender, name: from.name === '' ? sender.name : from.name }],
   }));
-  return { ticket, effects: { outboxIds, deadlines: [{ ticketId: ticket.id, ...deadline }] } };
+  return { ticket, effects: { outboxIds, timers } };
 }

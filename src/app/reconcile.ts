@@ -1,26 +1,32 @@
 /**
- * Repairs any difference between the truth in PostgreSQL and the alarm clocks in Redis: every pending outbox row
- * and pending deadline gets its job again (deterministic job ids make this a no-op when the job exists).
+ * Repairs any difference between the truth in PostgreSQL and the alarm clocks in Redis. A full pass (at start, and
+ * whenever Redis lost its jobs) re-adds a job for every pending outbox row and timer; deterministic job ids make that
+ * a no-op for jobs that exist. The periodic pass only re-adds what is overdue, so it stays cheap with 1M timers.
  */
 import { pendingOutboundIds } from '../adapters/outbox-store.ts';
+import { toTimer, type TimerRow } from '../adapters/timer-store.ts';
 import type { AppDeps } from './deps.ts';
 
-export async function reconcile(deps: AppDeps): Promise<{ outbox: number; deadlines: number }> {
-  const outboxIds = await pendingOutboundIds(deps.db, 100_000);
-  let deadlines = 0;
-  let after = 0;
-  for (;;) {
-    const rows = await deps.db('deadlines').where({ status: 'pending' }).where('id', '>', after).orderBy('id').limit(5000)
-      .select('id', 'ticket_id', 'level', 'due_at') as { id: number; ticket_id: number; level: number; due_at: Date }[];
+const BATCH = 5000;
+/** A timer this far past due without having fired has lost its job. */
+const OVERDUE_MS = 30_000;
+
+export async function reconcile(deps: AppDeps, mode: 'full' | 'periodic' = 'full'): Promise<{ mode: string; outbox: number; timers: number }> {
+  const full = mode === 'full' || !(await deps.scheduler.intact());
+  const cutoff = new Date(deps.clock.now().getTime() - OVERDUE_MS);
+  let timers = 0;
+  for (let after = 0; ;) {
+    const q = deps.db('deadlines').where({ status: 'pending' }).where('id', '>', after).orderBy('id').limit(BATCH);
+    const rows = await (full ? q : q.where('due_at', '<', cutoff)).select('*') as TimerRow[];
     if (rows.length === 0) break;
     after = rows[rows.length - 1]?.id ?? after;
-    deadlines += rows.length;
-    await deps.scheduler.schedule({
-      outboxIds: [], deadlines: rows.map((r) => ({ ticketId: r.ticket_id, level: r.level, dueAt: r.due_at })),
-    });
+    timers += rows.length;
+    await deps.scheduler.schedule({ outboxIds: [], timers: rows.map(toTimer) });
   }
-  for (let i = 0; i < outboxIds.length; i += 5000) {
-    await deps.scheduler.schedule({ outboxIds: outboxIds.slice(i, i + 5000), deadlines: [] });
+  const outboxIds = await pendingOutboundIds(deps.db, 100_000, full ? undefined : cutoff);
+  for (let i = 0; i < outboxIds.length; i += BATCH) {
+    await deps.scheduler.schedule({ outboxIds: outboxIds.slice(i, i + BATCH), timers: [] });
   }
-  return { outbox: outboxIds.length, deadlines };
+  if (full) await deps.scheduler.markRebuilt();
+  return { mode: full ? 'full' : 'periodic', outbox: outboxIds.length, timers };
 }

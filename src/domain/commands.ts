@@ -6,6 +6,17 @@ import type { CommandName } from './policy.ts';
 
 const WORDS: Readonly<Record<string, CommandName>> = {
   'حل': 'resolve', 'resolve': 'resolve', 'ملاحظة': 'note', 'note': 'note', 'توجيه': 'route', 'route': 'route',
+  'أولوية': 'priority', 'اولوية': 'priority', 'الأولوية': 'priority', 'priority': 'priority',
+  'تعيين': 'assign', 'assign': 'assign', 'خطة': 'plan', 'الخطة': 'plan', 'plan': 'plan',
+  'موعد': 'deadline', 'الموعد': 'deadline', 'deadline': 'deadline', 'تصعيد': 'escalate', 'escalate': 'escalate',
+  'السياسة': 'policy', 'سياسة': 'policy', 'policy': 'policy', 'تواصل': 'contact', 'contact': 'contact',
+  'عميل': 'customer', 'العميل': 'customer', 'customer': 'customer',
+};
+
+/** Every command word, per language, for help texts. */
+export const COMMAND_HELP: Readonly<Record<'ar' | 'en', readonly string[]>> = {
+  ar: ['#حل', '#ملاحظة', '#أولوية', '#تعيين', '#خطة', '#موعد', '#تصعيد', '#تواصل', '#السياسة', '#عميل', '#توجيه'],
+  en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route'],
 };
 
 const ROOT_CAUSE = /^(السبب الجذري|السبب|سبب المشكلة|root cause|cause)\s*[:：-]\s*(.*)$/i;
@@ -13,8 +24,8 @@ const PREVENTION = /^(الإجراء الوقائي|الاجراء الوقائ�
 
 export type ParsedCommand =
   | { name: 'resolve'; rootCause: string; prevention: string; text: string }
-  | { name: 'note'; text: string }
-  | { name: 'route'; department: string; text: string }
+  /** `arg` is the rest of the command's line; `text` is everything after the command word. */
+  | { name: Exclude<CommandName, 'resolve'>; arg: string; text: string }
   | { name: 'unknown'; word: string; text: string };
 
 /** Collects "Label: value" fields; a value may continue on the following lines until the next label. */
@@ -52,7 +63,6 @@ export function parseCommand(newText: string): ParsedCommand | undefined {
     const f = fields(body);
     return { name, rootCause: f.rootCause, prevention: f.prevention, text: f.rest.join('\n') };
   }
-  if (name === 'note') return { name, text };
-  if (name === 'route') return { name, department: (m[2] ?? '').trim(), text };
+  if (name !== undefined) return { name, arg: (m[2] ?? '').trim(), text };
   return { name: 'unknown', word, text };
 }

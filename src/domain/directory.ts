@@ -8,6 +8,14 @@ export interface Recipient {
   locale: Locale;
 }
 
+/** The ticket a recipient list is for (its department head and owner), or none. */
+export interface TicketScope {
+  departmentKey: string | null;
+  ownerEmail: string | null;
+}
+
+export const NO_TICKET: TicketScope = { departmentKey: null, ownerEmail: null };
+
 export class Directory {
   private readonly people: ReadonlyMap<string, Person>;
   private readonly departments: ReadonlyMap<string, Department>;
@@ -38,20 +46,23 @@ export class Directory {
       : { email: p.email, name: p.name[p.locale], locale: p.locale };
   }
 
-  /** The email addresses an audience stands for, for a ticket of a department. */
-  audience(who: Audience, departmentKey: string | null): string[] {
+  /** The email addresses an audience stands for, for a ticket (the head of its department, its owner). */
+  audience(who: Audience, t: TicketScope): string[] {
     switch (who) {
       case 'core': return [...this.policy.core.members];
+      case 'owner':
+        if (t.ownerEmail !== null) return [t.ownerEmail];
+        return this.audience('department_head', t);
       case 'department_head': {
-        const d = this.department(departmentKey);
+        const d = this.department(t.departmentKey);
         return d === undefined ? [...this.policy.core.members] : [d.head];
       }
       default: return [this.policy.roles[who]];
     }
   }
 
-  audiences(list: readonly Audience[], departmentKey: string | null): Recipient[] {
-    const emails = [...new Set(list.flatMap((a) => this.audience(a, departmentKey)))];
+  audiences(list: readonly Audience[], t: TicketScope): Recipient[] {
+    const emails = [...new Set(list.flatMap((a) => this.audience(a, t)))];
     return emails.map((e) => this.recipient(e));
   }
 

@@ -18,6 +18,15 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reason)}`;
       case 'auto_reply': return `رد تلقائي من ${who} (لم يُرد عليه)`;
       case 'bounce': return `تعذّر تسليم رسالة: ${str(d.reason)}`;
+      case 'reminder': return `تذكير ${str(d.percent)}٪ من المهلة إلى ${str(d.to)}`;
+      case 'customer_updated': return `تحديث للعميل ${str(d.to)}`;
+      case 'priority_set': return `الأولوية: ${str(d.priority)} بواسطة ${who}`;
+      case 'assigned': return `إسناد التذكرة إلى ${str(d.owner)} بواسطة ${who}`;
+      case 'plan_set': return `خطة العمل من ${who}: ${str(d.plan)}`;
+      case 'deadline_set': return `موعد نهائي جديد ${str(d.dueAtText)} بواسطة ${who}`;
+      case 'contacted': return `تواصل ${who} مع رئيس ${str(d.department)}`;
+      case 'policy_sent': return `أُرسلت معايير السياسة إلى ${who}`;
+      case 'customer_set': return `بيانات العميل: ${str(d.email)} — ${str(d.direction)}`;
     }
   }
   switch (e.kind) {
@@ -30,5 +39,14 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     case 'command_refused': return `Command ${str(d.command)} from ${who} refused: ${str(d.reason)}`;
     case 'auto_reply': return `Auto-reply from ${who} (not answered)`;
     case 'bounce': return `A message could not be delivered: ${str(d.reason)}`;
+    case 'reminder': return `Reminder at ${str(d.percent)}% of the deadline to ${str(d.to)}`;
+    case 'customer_updated': return `Update sent to the customer ${str(d.to)}`;
+    case 'priority_set': return `Priority ${str(d.priority)} set by ${who}`;
+    case 'assigned': return `Assigned to ${str(d.owner)} by ${who}`;
+    case 'plan_set': return `Action plan from ${who}: ${str(d.plan)}`;
+    case 'deadline_set': return `New deadline ${str(d.dueAtText)} set by ${who}`;
+    case 'contacted': return `${who} contacted the head of ${str(d.department)}`;
+    case 'policy_sent': return `Policy standards sent to ${who}`;
+    case 'customer_set': return `Customer: ${str(d.email)} — ${str(d.direction)}`;
   }
 }

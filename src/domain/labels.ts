@@ -7,6 +7,7 @@ const AUDIENCE: Record<Audience, Record<Locale, string>> = {
   customer_service_manager: { ar: 'مدير إدارة خدمة العملاء', en: 'the Customer Service manager' },
   quality_assurance: { ar: 'اختصاصي ضمان الجودة', en: 'the quality-assurance specialist' },
   department_head: { ar: 'رئيس الإدارة', en: 'the head of department' },
+  owner: { ar: 'مسؤول التذكرة', en: "the ticket's owner" },
   core: { ar: 'مجموعة إدارة نظام التذاكر (الكور)', en: 'the Core ticket-management group' },
 };
 

@@ -3,31 +3,10 @@
  * Loading the YAML is an adapter's job; this file only says what a valid policy is.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { escalationRules } from './policy-escalation.ts';
+import { actor, audience, duration, email, localized, localTime, ROLE_NAMES } from './policy-types.ts';
 
-const email = z.email().transform((s) => s.toLowerCase());
-const localized = z.object({ ar: z.string().min(1), en: z.string().min(1) }).strict();
-const duration = z.string().transform((s, ctx) => {
-  const ms = parseDuration(s);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${s}" is not a duration (use e.g. 24h, 90m, 30s, 2d)` });
-    return z.NEVER;
-  }
-  return ms;
-});
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour clock)');
-
-export const ROLE_NAMES = ['general_manager', 'customer_service_manager', 'quality_assurance'] as const;
-export type RoleName = (typeof ROLE_NAMES)[number];
-/** Who can be named in a ladder level or report: a role, the department head, or the hidden Core group. */
-const audience = z.enum(['general_manager', 'customer_service_manager', 'quality_assurance', 'department_head', 'core']);
-export type Audience = z.infer<typeof audience>;
-
-export const COMMANDS = ['resolve', 'note', 'route'] as const;
-export type CommandName = (typeof COMMANDS)[number];
-/** Senders allowed to use a command: the department head, the owner, a role, or the Core group. */
-const actor = z.enum(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']);
-export type Actor = z.infer<typeof actor>;
+export { COMMANDS, ROLE_NAMES, type Actor, type Audience, type CommandName, type RoleName } from './policy-types.ts';
 
 const person = z.object({
   email,
@@ -70,7 +49,16 @@ const policySchema = z.object({
     resolve: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
     note: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
     route: z.array(actor).min(1).default(['core']),
+    priority: z.array(actor).min(1).default(['department_head', 'general_manager', 'core']),
+    assign: z.array(actor).min(1).default(['department_head', 'general_manager', 'core']),
+    plan: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    deadline: z.array(actor).min(1).default(['department_head', 'general_manager', 'core']),
+    escalate: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'core']),
+    policy: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
+    contact: z.array(actor).min(1).default(['general_manager', 'core']),
+    customer: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
+  ...escalationRules,
   reports: z.object({
     daily: z.object({ time: localTime, recipients: z.array(audience).min(1) }).strict(),
   }).strict(),
@@ -89,6 +77,7 @@ export type Policy = z.output<typeof policySchema>;
 export type Person = Policy['people'][number];
 export type Department = Policy['departments'][number];
 export type LadderLevel = Policy['ladder'][number];
+export type Priority = Policy['priorities'][number];
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';
@@ -127,6 +116,14 @@ function crossCheck(p: Policy): string[] {
     }
     d.members.forEach((m, j) => { need(m, `departments[${i}].members[${j}]`); });
   });
+  const priorityKeys = p.priorities.map((x) => x.key);
+  if (!priorityKeys.includes(p.default_priority)) {
+    problems.push(`default_priority: "${p.default_priority}" is not one of the priorities (${priorityKeys.join(', ')})`);
+  }
+  if (new Set(priorityKeys).size !== priorityKeys.length) problems.push('priorities: a key is used twice');
+  if (p.calendar.hours.end <= p.calendar.hours.start) problems.push('calendar.hours.end: must be after calendar.hours.start');
+  if (p.deadline_bounds.max < p.deadline_bounds.min) problems.push('deadline_bounds.max: must not be below deadline_bounds.min');
+  if (p.review.owner !== undefined) need(p.review.owner, 'review.owner');
   return problems;
 }
 

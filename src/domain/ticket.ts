@@ -16,6 +16,10 @@ export interface Ticket {
   rootCause: string | null;
   preventiveMeasure: string | null;
   threadMessageId: string | null;
+  priority: string;
+  actionPlan: string | null;
+  customerEmail: string | null;
+  customerDirection: string | null;
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;
@@ -23,7 +27,9 @@ export interface Ticket {
 
 export type EventKind =
   | 'created' | 'routed' | 'escalated' | 'resolved' | 'reply' | 'note'
-  | 'command_refused' | 'auto_reply' | 'bounce';
+  | 'command_refused' | 'auto_reply' | 'bounce'
+  | 'reminder' | 'customer_updated' | 'priority_set' | 'assigned' | 'plan_set' | 'deadline_set'
+  | 'contacted' | 'policy_sent' | 'customer_set';
 
 export interface TicketEvent {
   id: number;

@@ -56,7 +56,9 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const repaired = await reconcile(deps);
   deps.log.info(repaired, 'reconciled queues with the database');
   const timer = setInterval(() => {
-    reconcile(deps).catch((err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
+    reconcile(deps, 'periodic').then((r) => {
+      if (r.mode === 'full' || r.timers > 0) deps.log.warn(r, 'reconciler re-queued lost jobs');
+    }, (err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
   }, config.RECONCILE_EVERY);
   timer.unref();
   const listener: ImapListener = createImapListener(deps, {

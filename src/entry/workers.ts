@@ -2,7 +2,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob } from '../adapters/queue.ts';
 import { dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
-import { fireDeadline } from '../app/fire-deadline.ts';
+import { fireTimer } from '../app/fire-timer.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
 
 export interface RunningWorkers {
@@ -24,7 +24,7 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
   }, { ...opts, concurrency: 8 });
 
   const deadlines = new Worker<DeadlineJob>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob>, token?: string) => {
-    const r = await fireDeadline(deps, job.data.ticketId, job.data.level);
+    const r = await fireTimer(deps, job.data);
     if (r.result === 'not_due' && r.dueAt !== undefined && token !== undefined) {
       await job.moveToDelayed(r.dueAt.getTime(), token);
       throw new DelayedError();

@@ -114,7 +114,7 @@ describe('core loop', () => {
     const gm = await inst.mailbox('gm');
     expect(gm.filter(about(one!.ref))).toHaveLength(1);
     expect(gm.filter(about(two!.ref))).toHaveLength(0);
-    const deadlines = await inst.db('deadlines').orderBy('ticket_id').select('ticket_id', 'status') as { ticket_id: number; status: string }[];
+    const deadlines = await inst.db('deadlines').where({ kind: 'escalate' }).orderBy('ticket_id').select('ticket_id', 'status') as { ticket_id: number; status: string }[];
     expect(deadlines).toEqual([{ ticket_id: one!.id, status: 'fired' }, { ticket_id: two!.id, status: 'void' }]);
   });
 

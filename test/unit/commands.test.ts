@@ -20,7 +20,9 @@ describe('parseCommand', () => {
   });
 
   it('recognises #توجيه with a department and unknown commands', () => {
-    expect(parseCommand('#توجيه المالية')).toMatchObject({ name: 'route', department: 'المالية' });
+    expect(parseCommand('#توجيه المالية')).toMatchObject({ name: 'route', arg: 'المالية' });
+    expect(parseCommand('#تواصل تقنية المعلومات\nنحتاج ردكم اليوم')).toEqual({ name: 'contact', arg: 'تقنية المعلومات', text: 'تقنية المعلومات\nنحتاج ردكم اليوم' });
+    expect(parseCommand('#أولوية عاجلة')).toMatchObject({ name: 'priority', arg: 'عاجلة' });
     expect(parseCommand('#foo bar')).toMatchObject({ name: 'unknown', word: 'foo' });
   });
 

@@ -1,0 +1,50 @@
+/** Timer rows (escalations, reminders, customer updates): the truth that BullMQ's delayed jobs only mirror. */
+import type { Timer, TimerKind } from '../domain/escalation-ladder.ts';
+import type { Tx } from './ticket-store.ts';
+
+export interface TimerRow {
+  id: number;
+  ticket_id: number;
+  kind: TimerKind;
+  level: number;
+  seq: number;
+  due_at: Date;
+  status: 'pending' | 'fired' | 'void';
+  data: Record<string, unknown>;
+}
+
+export const toTimer = (r: TimerRow): Timer =>
+  ({ kind: r.kind, ticketId: r.ticket_id, level: r.level, seq: r.seq, dueAt: r.due_at, data: r.data });
+
+export async function addTimers(tx: Tx, timers: readonly Timer[]): Promise<void> {
+  if (timers.length === 0) return;
+  await tx('deadlines').insert(timers.map((t) => ({
+    ticket_id: t.ticketId, kind: t.kind, level: t.level, seq: t.seq, due_at: t.dueAt, data: JSON.stringify(t.data ?? {}),
+  }))).onConflict(['ticket_id', 'kind', 'level', 'seq']).ignore();
+}
+
+/** The next free seq for a ticket's timers of a kind and level (a re-planned deadline gets new job ids). */
+export async function nextSeq(tx: Tx, ticketId: number, kind: TimerKind, level: number): Promise<number> {
+  const row = await tx('deadlines').where({ ticket_id: ticketId, kind, level }).max('seq as seq').first() as { seq: number | null } | undefined;
+  return row?.seq === null || row?.seq === undefined ? 0 : row.seq + 1;
+}
+
+export async function claimTimer(tx: Tx, t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>): Promise<TimerRow | undefined> {
+  return await tx<TimerRow>('deadlines')
+    .where({ ticket_id: t.ticketId, kind: t.kind, level: t.level, seq: t.seq }).forUpdate().first();
+}
+
+export async function settleTimer(tx: Tx, id: number, status: 'fired' | 'void', at: Date): Promise<void> {
+  await tx('deadlines').where({ id, status: 'pending' }).update({ status, settled_at: at });
+}
+
+/** Voids a ticket's pending timers (all, or of some kinds). */
+export async function voidTimers(tx: Tx, ticketId: number, at: Date, kinds?: readonly TimerKind[]): Promise<void> {
+  const q = tx('deadlines').where({ ticket_id: ticketId, status: 'pending' });
+  await (kinds === undefined ? q : q.whereIn('kind', kinds)).update({ status: 'void', settled_at: at });
+}
+
+/** The pending escalation of a ticket: its current deadline. */
+export async function pendingEscalation(tx: Tx, ticketId: number): Promise<TimerRow | undefined> {
+  return await tx<TimerRow>('deadlines').where({ ticket_id: ticketId, kind: 'escalate', status: 'pending' }).orderBy('level').first();
+}

@@ -1,0 +1,49 @@
+/**
+ * Raises a ticket to a ladder level (at its deadline, or by `#تصعيد`): records it, notifies that level's people and
+ * the department head with the history so far (policy 000, item 3), and plans the next level.
+ */
+import { addEvent, listEvents, updateTicket, type Tx } from '../adapters/ticket-store.ts';
+import { voidTimers } from '../adapters/timer-store.ts';
+import { ladderLevel, nextDeadline } from '../domain/escalation-ladder.ts';
+import { describeEvent } from '../domain/event-text.ts';
+import { durationText, levelName } from '../domain/labels.ts';
+import type { Ticket } from '../domain/ticket.ts';
+import type { AppDeps } from './deps.ts';
+import type { Effects } from './effects.ts';
+import { dateText, notify } from './notify.ts';
+import { planEscalation } from './ticket-timers.ts';
+
+export interface EscalationCause {
+  manual: boolean;
+  actor: string | null;
+  reason?: string;
+  inboundId?: number | null;
+}
+
+export async function escalateTicket(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, cause: EscalationCause): Promise<Effects> {
+  const step = ladderLevel(deps.policy, level);
+  if (step === undefined) throw new Error(`the ladder has no level ${level}`);
+  const now = deps.clock.now();
+  await updateTicket(tx, ticket.id, { level, updated_at: now });
+  await voidTimers(tx, ticket.id, now, ['escalate', 'remind']);
+  const eventId = await addEvent(tx, {
+    ticketId: ticket.id, kind: 'escalated', actor: cause.actor, inboundId: cause.inboundId ?? null, at: now,
+    data: { level, levelName: levelName(step, 'ar'), levelNameEn: levelName(step, 'en'), manual: cause.manual, reason: cause.reason ?? null },
+  });
+  const raised: Ticket = { ...ticket, level };
+  const next = nextDeadline(deps.policy, ticket.priority, level, now);
+  const timers = next === undefined ? [] : await planEscalation(tx, deps, raised, next.level, now, next.dueAt);
+  const events = await listEvents(tx, ticket.id);
+  const outboxIds = await notify(tx, deps, {
+    ticket: raised, eventId, template: 'escalation', dueAt: next?.dueAt ?? null,
+    recipients: deps.directory.audiences([...step.notify, 'department_head'], ticket)
+      .filter((r) => r.email !== cause.actor),
+    extra: (locale) => ({
+      level, levelName: levelName(step, locale), manual: cause.manual, reason: cause.reason ?? null,
+      by: cause.actor === null ? null : deps.directory.recipient(cause.actor).name,
+      overdueSince: durationText(now.getTime() - ticket.createdAt.getTime(), locale),
+      history: events.map((e) => ({ at: dateText(deps, e.createdAt, locale), text: describeEvent(e, locale) })),
+    }),
+  });
+  return { outboxIds, timers };
+}

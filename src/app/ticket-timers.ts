@@ -1,0 +1,38 @@
+/**
+ * Writes a ticket's timer rows: its deadline (level-1 escalation) with the reminders before it, the next ladder
+ * level, and customer updates. A re-planned deadline voids the old rows and writes new ones with the next seq.
+ */
+import { addTimers, nextSeq, voidTimers } from '../adapters/timer-store.ts';
+import type { Tx } from '../adapters/ticket-store.ts';
+import { customerUpdateDue, reminderTimes, type Timer } from '../domain/escalation-ladder.ts';
+import type { Ticket } from '../domain/ticket.ts';
+import type { AppDeps } from './deps.ts';
+
+/** The escalation to `level` at `dueAt`, plus (before level 1) the reminders counted from `start`. */
+export async function planEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, start: Date, dueAt: Date): Promise<Timer[]> {
+  const seq = await nextSeq(tx, ticket.id, 'escalate', level);
+  const timers: Timer[] = [{ kind: 'escalate', ticketId: ticket.id, level, seq, dueAt }];
+  if (level === 1) {
+    const reminderSeq = await nextSeq(tx, ticket.id, 'remind', level);
+    reminderTimes(deps.policy, ticket.priority, start, dueAt).forEach((r, i) => {
+      timers.push({ kind: 'remind', ticketId: ticket.id, level, seq: reminderSeq + i, dueAt: r.at, data: { percent: r.percent, dueAt: dueAt.toISOString() } });
+    });
+  }
+  await addTimers(tx, timers);
+  return timers;
+}
+
+/** Replaces the pending escalation (and its reminders) with one due at `dueAt`. */
+export async function replanEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, dueAt: Date): Promise<Timer[]> {
+  await voidTimers(tx, ticket.id, deps.clock.now(), ['escalate', 'remind']);
+  return await planEscalation(tx, deps, ticket, ticket.level + 1, deps.clock.now(), dueAt);
+}
+
+/** The next periodic update to the customer (step 10), when the ticket has a customer and updates are on. */
+export async function planCustomerUpdate(tx: Tx, deps: AppDeps, ticket: Ticket, from: Date): Promise<Timer[]> {
+  if (ticket.customerEmail === null || !deps.policy.customer_updates.enabled || ticket.status === 'resolved') return [];
+  const seq = await nextSeq(tx, ticket.id, 'customer_update', 0);
+  const timers: Timer[] = [{ kind: 'customer_update', ticketId: ticket.id, level: 0, seq, dueAt: customerUpdateDue(deps.policy, from) }];
+  await addTimers(tx, timers);
+  return timers;
+}

@@ -1,0 +1,25 @@
+/** Reads the argument of `#موعد` / `#deadline`: a duration from now ("48h", "3 أيام") or a local date/time. */
+import { parseDuration } from './duration.ts';
+import { startOfLocalDay } from './dates.ts';
+
+const ARABIC_UNITS: readonly [RegExp, string][] = [
+  [/(\d+)\s*(أيام|ايام|يوم|يومًا|يوما)/g, '$1d'],
+  [/(\d+)\s*(ساعات|ساعة|ساعه)/g, '$1h'],
+  [/(\d+)\s*(دقائق|دقيقة|دقيقه)/g, '$1m'],
+];
+const ARABIC_DIGITS = /[٠-٩]/g;
+
+export type DeadlineArg = { kind: 'duration'; ms: number } | { kind: 'instant'; at: Date };
+
+export function parseDeadlineArg(text: string, timeZone: string, endOfDayMinutes: number): DeadlineArg | undefined {
+  let t = text.trim().replace(ARABIC_DIGITS, (d) => String(d.charCodeAt(0) - 0x0660));
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(t);
+  if (m?.[1] !== undefined) {
+    if (Number.isNaN(new Date(`${m[1]}T00:00:00Z`).getTime())) return undefined;
+    const minutes = m[2] === undefined ? endOfDayMinutes : Number(m[2]) * 60 + Number(m[3]);
+    return { kind: 'instant', at: new Date(startOfLocalDay(m[1], timeZone).getTime() + minutes * 60_000) };
+  }
+  for (const [re, unit] of ARABIC_UNITS) t = t.replace(re, unit);
+  const ms = parseDuration(t.replace(/\s+و\s*/g, ' '));
+  return ms === undefined ? undefined : { kind: 'duration', ms };
+}
