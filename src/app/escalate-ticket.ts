@@ -25,7 +25,8 @@ export async function escalateTicket(tx: Tx, deps: AppDeps, ticket: Ticket, leve
   if (step === undefined) throw new Error(`the ladder has no level ${level}`);
   const now = deps.clock.now();
   await updateTicket(tx, ticket.id, { level, updated_at: now });
-  await voidTimers(tx, ticket.id, now, ['escalate', 'remind']);
+  // At breach the level's own breach reminder still goes to the owner; a manual escalation makes every reminder moot.
+  await voidTimers(tx, ticket.id, now, cause.manual ? ['escalate', 'remind'] : ['escalate']);
   const eventId = await addEvent(tx, {
     ticketId: ticket.id, kind: 'escalated', actor: cause.actor, inboundId: cause.inboundId ?? null, at: now,
     data: { level, levelName: levelName(step, 'ar'), levelNameEn: levelName(step, 'en'), manual: cause.manual, reason: cause.reason ?? null },

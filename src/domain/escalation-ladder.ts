@@ -90,10 +90,9 @@ export function reminderTimes(policy: Policy, priorityKey: string | null, start:
   return out;
 }
 
+/** The next update to the customer: on the business clock it lands inside business hours, on the calendar clock exactly. */
 export function customerUpdateDue(policy: Policy, from: Date): Date {
-  const cal = businessCalendar(policy);
-  const due = addTime(cal, policy.customer_updates.clock, from, policy.customer_updates.every);
-  return nextBusinessTime(cal, due);
+  return addTime(businessCalendar(policy), policy.customer_updates.clock, from, policy.customer_updates.every);
 }
 
 export function timerJobId(t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>): string {

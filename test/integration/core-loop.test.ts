@@ -143,7 +143,7 @@ describe('core loop', () => {
   it('sends the daily report to the Core group once, even when it is triggered twice', async () => {
     const { spawnSync } = await import('node:child_process');
     const run = () => spawnSync(process.execPath, ['bin/tasaeed.mjs', 'report', 'daily', '--send'], {
-      env: { ...process.env, ...(inst as unknown as { env: Record<string, string> }).env }, encoding: 'utf8',
+      env: { ...process.env, ...inst.env }, encoding: 'utf8',
     });
     const a = run();
     const b = run();

@@ -62,11 +62,13 @@ export class Installation {
 
   private constructor(readonly domain: string, readonly policy: Record<string, unknown>) {}
 
-  static async create(label: string, ladder: { after: string; notify: string[] }[]): Promise<Installation> {
+  /** `extra` overrides top-level policy sections; `redisDb` gives the installation a Redis database of its own. */
+  static async create(label: string, ladder: { after: string; notify: string[] }[],
+    extra: Record<string, unknown> = {}, opts: { redisDb?: number } = {}): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
-    const inst = new Installation(domain, testPolicy(domain, ladder));
-    await inst.setup(id);
+    const inst = new Installation(domain, { ...testPolicy(domain, ladder), ...extra });
+    await inst.setup(id, opts.redisDb);
     return inst;
   }
 
@@ -77,7 +79,7 @@ export class Installation {
 
   addr(local: string): string { return `${local}@${this.domain}`; }
 
-  private async setup(id: string): Promise<void> {
+  private async setup(id: string, redisDb?: number): Promise<void> {
     const env = inject('services');
     const services = await readRunningServices(inject('servicesName'));
     if (services === undefined) throw new Error('the test services are not running');
@@ -89,7 +91,7 @@ export class Installation {
     writeFileSync(policyFile, stringify(this.policy));
     const vars = {
       DATABASE_URL: env.DATABASE_URL.replace(/\/[^/]*$/, `/${id}`),
-      REDIS_URL: env.REDIS_URL,
+      REDIS_URL: redisDb === undefined ? env.REDIS_URL : `${env.REDIS_URL}/${redisDb}`,
       POLICY_FILE: policyFile,
       REPLY_SECRET: randomBytes(32).toString('hex'),
       IMAP_HOST: env.IMAP_HOST, IMAP_PORT: env.IMAP_PORT, IMAP_SECURE: 'false',
@@ -102,7 +104,7 @@ export class Installation {
     this.db = openDb(this.config.DATABASE_URL, 4);
   }
 
-  private env: Record<string, string> = {};
+  env: Record<string, string> = {};
 
   /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
   async start(): Promise<void> {
@@ -164,8 +166,8 @@ export class Installation {
   }
 
   /** Every message in a person's INBOX, parsed. */
-  async mailbox(local: string): Promise<ParsedMail[]> {
-    const client = this.imap(this.addr(local));
+  async mailbox(local: string, address = this.addr(local)): Promise<ParsedMail[]> {
+    const client = this.imap(address);
     await client.connect();
     try {
       const box = await client.mailboxOpen('INBOX');
@@ -178,8 +180,32 @@ export class Installation {
     }
   }
 
+  /** Gives outside addresses (customers) a mailbox too. */
+  async addMailboxes(emails: readonly string[]): Promise<void> {
+    const services = await readRunningServices(inject('servicesName'));
+    if (services === undefined) throw new Error('the test services are not running');
+    await services.addMailboxes(emails);
+  }
+
+  /** Every message in the INBOX of any address (e.g. an outside customer's), parsed. */
+  async mailboxOf(email: string): Promise<ParsedMail[]> {
+    return await this.mailbox(email.split('@')[0] ?? '', email);
+  }
+
   async waitForMail(local: string, match: (m: ParsedMail) => boolean, what: string, timeoutMs = 20_000): Promise<ParsedMail> {
     return await waitFor(`${what} in ${local}'s mailbox`, async () => (await this.mailbox(local)).find(match), timeoutMs);
+  }
+
+  /** Replies as `local` to the latest email they got about a ticket, through its signed Reply-To. */
+  async reply(local: string, ref: string, text: string): Promise<void> {
+    const mails = (await this.mailbox(local)).filter((m) => (m.subject ?? '').includes(ref));
+    const last = mails[mails.length - 1];
+    const to = last?.replyTo?.value[0]?.address;
+    if (last === undefined || to === undefined) throw new Error(`${local} has no email about ${ref} to reply to`);
+    await this.deliver({
+      from: this.addr(local), to, subject: `RE: ${last.subject ?? ''}`, inReplyTo: last.messageId,
+      references: [last.messageId ?? ''], text: `${text}\n\n-----Original Message-----\nFrom: core`,
+    });
   }
 
   /** Sends a message over LMTP, as the organisation's mail server delivers a person's reply. */
