@@ -5,11 +5,12 @@ import type { Clock } from '../domain/clock.ts';
 import { timerJobId, type TimerKind } from '../domain/escalation-ladder.ts';
 import type { Effects, Scheduler } from '../app/effects.ts';
 
-export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports' } as const;
+export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports', reviews: 'reviews' } as const;
 
 export interface OutboundJob { outboxId: number }
 export interface DeadlineJob { kind: TimerKind; ticketId: number; level: number; seq: number }
 export interface ReportJob { kind: 'daily'; period?: string }
+export type ReviewJob = Record<string, never>;
 
 export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
@@ -24,6 +25,7 @@ export class Queues implements Scheduler {
   readonly outbound: Queue<OutboundJob>;
   readonly deadlines: Queue<DeadlineJob>;
   readonly reports: Queue<ReportJob>;
+  readonly reviews: Queue<ReviewJob>;
 
   constructor(redisUrl: string, readonly prefix: string, private readonly clock: Clock) {
     this.connection = redisConnection(redisUrl);
@@ -31,6 +33,7 @@ export class Queues implements Scheduler {
     this.outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, opts);
     this.deadlines = new Queue<DeadlineJob>(QUEUE_NAMES.deadlines, opts);
     this.reports = new Queue<ReportJob>(QUEUE_NAMES.reports, opts);
+    this.reviews = new Queue<ReviewJob>(QUEUE_NAMES.reviews, opts);
   }
 
   async schedule(effects: Effects): Promise<void> {
@@ -60,7 +63,7 @@ export class Queues implements Scheduler {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.outbound.close(), this.deadlines.close(), this.reports.close()]);
+    await Promise.all([this.outbound.close(), this.deadlines.close(), this.reports.close(), this.reviews.close()]);
     this.connection.disconnect();
   }
 }

@@ -4,7 +4,7 @@
  */
 import { addEvent, loadTicket, type Tx } from '../adapters/ticket-store.ts';
 import { claimTimer, settleTimer, type TimerRow } from '../adapters/timer-store.ts';
-import type { Timer } from '../domain/escalation-ladder.ts';
+import { ladderLevel, type Timer } from '../domain/escalation-ladder.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
@@ -61,7 +61,7 @@ export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId
     if (row.due_at.getTime() > now.getTime()) return { result: 'not_due', dueAt: row.due_at };
     const ticket = await loadTicket(tx, t.ticketId, true);
     const stale = ticket === undefined || ticket.status === 'resolved'
-      || (t.kind === 'escalate' && ticket.level >= t.level)
+      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level) === undefined))
       || (t.kind === 'remind' && (ticket.level > t.level || (ticket.level === t.level && Number(row.data.percent) < 100)))
       || (t.kind === 'customer_update' && ticket.customerEmail === null);
     if (stale) {

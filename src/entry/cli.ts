@@ -11,6 +11,7 @@ import { listEvents, loadTicketByRef } from '../adapters/ticket-store.ts';
 import { buildDailyReport, dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
 import { LOOP_HEADER } from '../app/deps.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
+import { openPolicyReview } from '../app/policy-review.ts';
 import { classify } from '../domain/classify.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
@@ -104,16 +105,17 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       if (t === undefined) throw new Error(`no ticket ${ref}`);
       const events = await listEvents(app.deps.db, t.id);
       const outbox = await app.deps.db('outbox').where({ ticket_id: t.id }).orderBy('id').select('id', 'template', 'to_email', 'status', 'message_id', 'sent_at') as Record<string, unknown>[];
-      const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('level').select('level', 'due_at', 'status') as Record<string, unknown>[];
+      const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('due_at').select('kind', 'level', 'seq', 'due_at', 'status') as Record<string, unknown>[];
       if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines })); return; }
       const locale = o.lang === 'en' ? 'en' : 'ar';
-      console.log(`${t.ref}  [${t.status}]  level ${t.level}  ${t.departmentKey ?? '(triage)'}\n${t.subject}\nfrom ${t.originatorEmail}`);
+      console.log(`${t.ref}  [${t.status}]  priority ${t.priority}  level ${t.level}  ${t.departmentKey ?? '(triage)'}  owner ${t.ownerEmail ?? '—'}\n${t.subject}\nfrom ${t.originatorEmail}${t.customerEmail === null ? '' : `  customer ${t.customerEmail}`}`);
+      if (t.actionPlan !== null) console.log(`action plan: ${t.actionPlan}`);
       if (t.rootCause !== null) console.log(`root cause: ${t.rootCause}\nprevention: ${t.preventiveMeasure ?? ''}`);
       console.log('\ntimeline:');
       for (const e of events) console.log(`  ${e.createdAt.toISOString()}  ${describeEvent(e, locale)}`);
       console.log('\nemails:');
       printTable(outbox.map((r) => ({ ...r, sent_at: r.sent_at === null ? '' : (r.sent_at as Date).toISOString() })));
-      console.log('\ndeadlines:');
+      console.log('\ntimers:');
       printTable(deadlines.map((r) => ({ ...r, due_at: (r.due_at as Date).toISOString() })));
     });
   });
@@ -140,6 +142,15 @@ program.command('report').description('reports').command('daily').description('b
         const r = await sendDailyReport(app.deps, date);
         console.log(r.sent ? `daily report for ${date} queued to ${r.outboxIds.length} recipient(s)` : r.reason);
       }
+    });
+  });
+
+program.command('review').description('policy review (escalation policy, step 12)').command('open')
+  .description('open the review ticket for the last complete period now (once per period)')
+  .action(async () => {
+    await withApp(async (app) => {
+      const r = await openPolicyReview(app.deps);
+      console.log(r.opened ? `policy review for ${r.period} opened as ticket #${r.ticketId ?? ''}` : `the policy review for ${r.period} was already opened`);
     });
   });
 

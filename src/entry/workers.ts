@@ -1,6 +1,8 @@
 /** BullMQ workers: send outbound email, fire escalation deadlines, run scheduled reports. */
 import { DelayedError, Worker, type Job } from 'bullmq';
-import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob } from '../adapters/queue.ts';
+import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
+import { openPolicyReview } from '../app/policy-review.ts';
+import { reviewCron } from '../domain/review-period.ts';
 import { dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
 import { fireTimer } from '../app/fire-timer.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
@@ -37,7 +39,12 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     return await sendDailyReport(deps, period);
   }, { ...opts, concurrency: 1 });
 
-  for (const w of [outbound, deadlines, reports]) {
+  const reviews = new Worker<ReviewJob>(QUEUE_NAMES.reviews, async () => await openPolicyReview(deps), { ...opts, concurrency: 1 });
+  await queues.reviews.upsertJobScheduler('policy-review',
+    { pattern: reviewCron(deps.policy.review.every, deps.policy.review.time), tz: deps.policy.timezone },
+    { name: 'policy-review', data: {} });
+
+  for (const w of [outbound, deadlines, reports, reviews]) {
     w.on('failed', (job, err) => { deps.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
     w.on('error', (err) => { deps.log.error({ queue: w.name, err: err.message }, 'worker error'); });
   }
@@ -47,10 +54,10 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     { pattern: `${Number(mm)} ${Number(hh)} * * *`, tz: deps.policy.timezone },
     { name: 'daily', data: { kind: 'daily' } });
 
-  await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady()]);
+  await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady(), reviews.waitUntilReady()]);
   return {
     async close() {
-      await Promise.all([outbound.close(), deadlines.close(), reports.close()]);
+      await Promise.all([outbound.close(), deadlines.close(), reports.close(), reviews.close()]);
       connection.disconnect();
     },
   };

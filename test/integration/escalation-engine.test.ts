@@ -122,6 +122,26 @@ describe('the whole ladder', () => {
   });
 });
 
+describe('policy review (step 12)', () => {
+  it('opens one review ticket per period for the policy owner, with the period figures', async () => {
+    const inst = await Installation.create('review', [{ after: '1h', notify: ['general_manager'] }]);
+    try {
+      await inst.start();
+      const { spawnSync } = await import('node:child_process');
+      const run = () => spawnSync(process.execPath, ['bin/tasaeed.mjs', 'review', 'open'], { env: { ...process.env, ...inst.env }, encoding: 'utf8' });
+      expect(run().stdout).toMatch(/policy review for \d{4}-Q\d opened/);
+      expect(run().stdout).toMatch(/was already opened/);
+      const t = await inst.db('tickets').first() as { ref: string; owner_email: string; description: string };
+      expect(t.owner_email).toBe(inst.addr('csm'));
+      expect(t.description).toContain('التذاكر الواردة: 0');
+      await inst.waitForMail('csm', (m) => (m.subject ?? '').includes(t.ref), 'the review ticket');
+      expect(await inst.db('tickets').count<{ count: number }[]>('* as count')).toEqual([{ count: 1 }]);
+    } finally {
+      await inst.close();
+    }
+  });
+});
+
 describe('Redis flushed with 1,000 timers pending', () => {
   let inst: Installation;
   beforeAll(async () => {

@@ -1,0 +1,82 @@
+/**
+ * Step 12 of the customer escalation policy: review the policy periodically and improve it from experience.
+ * At the start of each period a review ticket is opened for the policy's owner, carrying the last period's figures.
+ * One report_runs row per period makes it happen once.
+ */
+import { addEvent, insertTicket, updateTicket } from '../adapters/ticket-store.ts';
+import { localDate } from '../domain/dates.ts';
+import { firstDeadline } from '../domain/escalation-ladder.ts';
+import { previousPeriod } from '../domain/review-period.ts';
+import type { AppDeps } from './deps.ts';
+import { notify } from './notify.ts';
+import { planEscalation } from './ticket-timers.ts';
+
+interface Figures {
+  received: number; resolved: number; within: number; escalated: number; open: number;
+  causes: { root_cause: string; n: number }[];
+}
+
+async function figures(deps: AppDeps, from: Date, to: Date): Promise<Figures> {
+  const [row] = await deps.db.raw(`
+    select count(*)::int as received,
+      count(*) filter (where t.resolved_at is not null and t.resolved_at < ?)::int as resolved,
+      count(*) filter (where t.resolved_at is not null and t.resolved_at < ? and t.resolved_at <= coalesce(d.due_at, t.resolved_at))::int as within,
+      count(*) filter (where t.level >= 1)::int as escalated,
+      count(*) filter (where t.status <> 'resolved')::int as open
+    from tickets t
+    left join lateral (select min(due_at) as due_at from deadlines where ticket_id = t.id and kind = 'escalate' and level = 1) d on true
+    where t.created_at >= ? and t.created_at < ?`, [to, to, from, to]).then((r: { rows: Omit<Figures, 'causes'>[] }) => r.rows);
+  const causes = await deps.db('tickets').whereNotNull('root_cause').where('resolved_at', '>=', from).where('resolved_at', '<', to)
+    .groupBy('root_cause').select('root_cause').count<{ root_cause: string; n: string }[]>('* as n').orderBy('n', 'desc').limit(5);
+  return { ...(row ?? { received: 0, resolved: 0, within: 0, escalated: 0, open: 0 }), causes: causes.map((c) => ({ root_cause: c.root_cause, n: Number(c.n) })) };
+}
+
+function describe(f: Figures, period: string): string {
+  const pct = f.resolved === 0 ? 0 : Math.round((f.within / f.resolved) * 100);
+  return [
+    `مراجعة دورية لسياسة التصعيد عن الفترة ${period} (سياسة التصعيد، الخطوة 12).`,
+    '',
+    `التذاكر الواردة: ${f.received}`,
+    `المحلولة: ${f.resolved} (ضمن المهلة: ${f.within}، ${pct}٪)`,
+    `المصعّدة إلى المدير العام أو أعلى: ${f.escalated}`,
+    `ما زالت مفتوحة: ${f.open}`,
+    '',
+    'أكثر الأسباب الجذرية تكراراً:',
+    ...(f.causes.length === 0 ? ['- لا شيء مسجل'] : f.causes.map((c) => `- ${c.root_cause} (${c.n})`)),
+    '',
+    'المطلوب: مراجعة المهل والأولويات وسلم التصعيد في ضوء هذه الأرقام، وتسجيل التحسينات بـ #خطة ثم إغلاق التذكرة بـ #حل.',
+  ].join('\n');
+}
+
+export async function openPolicyReview(deps: AppDeps): Promise<{ opened: boolean; period: string; ticketId?: number }> {
+  const now = deps.clock.now();
+  const p = deps.policy;
+  const period = previousPeriod(p.review.every, localDate(now, p.timezone), p.timezone);
+  const owner = p.review.owner ?? p.roles.customer_service_manager;
+  const result = await deps.db.transaction(async (tx) => {
+    const [run] = await tx('report_runs').insert({ kind: 'policy_review', period: period.key })
+      .onConflict(['kind', 'period']).ignore().returning('id') as { id: number }[];
+    if (run === undefined) return undefined;
+    const f = await figures(deps, period.from, period.to);
+    const dept = deps.directory.departmentOf(owner);
+    const ticket = await insertTicket(tx, {
+      subject: `مراجعة سياسة التصعيد — ${period.key}`, description: describe(f, period.key),
+      departmentKey: dept?.key ?? null, routedVia: 'policy_review', originatorEmail: p.core.mailbox,
+      originatorName: p.core.name.ar, threadMessageId: null, priority: p.default_priority,
+      customerEmail: null, customerDirection: null, at: now,
+    });
+    await updateTicket(tx, ticket.id, { owner_email: owner, status: 'open' });
+    const owned = { ...ticket, ownerEmail: owner, status: 'open' as const };
+    const eventId = await addEvent(tx, { ticketId: ticket.id, kind: 'created', actor: null, at: now, data: { review: period.key, ...f } });
+    const due = firstDeadline(p, owned.priority, now);
+    const timers = await planEscalation(tx, deps, owned, 1, now, due.dueAt);
+    const outboxIds = await notify(tx, deps, {
+      ticket: owned, eventId, template: 'assigned', dueAt: due.dueAt,
+      recipients: [deps.directory.recipient(owner)], extra: (locale) => ({ by: p.core.name[locale], plan: null }),
+    });
+    return { ticketId: ticket.id, effects: { outboxIds, timers } };
+  });
+  if (result === undefined) return { opened: false, period: period.key };
+  await deps.scheduler.schedule(result.effects);
+  return { opened: true, period: period.key, ticketId: result.ticketId };
+}
