@@ -25,10 +25,19 @@ const say = (text: string): void => { console.log(`[${elapsed()}] ${text}`); };
 
 const example = parse(readFileSync('examples/policy.yaml', 'utf8')) as Record<string, unknown>;
 // The demo ladder runs in minutes so that the whole policy can be watched: 1 minute, then the General Manager.
-const demo = { ...example, ladder: [{ after: '1m', notify: ['general_manager', 'core'], name: { ar: 'المدير العام', en: 'General Manager' } }] };
+const demo = {
+  ...example,
+  ladder: [
+    { after: '1m', notify: ['general_manager', 'core'], name: { ar: 'المدير العام', en: 'General Manager' } },
+    { after: '2m', notify: ['customer_service_manager', 'general_manager'] },
+  ],
+  reminders: { at_percent: [50, 100], business_hours_only: false },
+  customer_updates: { every: '45s', clock: 'calendar' },
+};
+const CUSTOMER = 'customer@nukhba.test';
 const policy = validatePolicy(demo, 'demo policy');
 const core = policy.core.mailbox;
-const people = [core, ...policy.people.map((p) => p.email)];
+const people = [core, ...policy.people.map((p) => p.email), CUSTOMER];
 
 say('starting private PostgreSQL, Redis and Dovecot (installing them with apt-get if missing)…');
 const services: RunningServices = (await readRunningServices(NAME)) ?? await startServices({ name: NAME, mailboxes: people, password: PASSWORD });
@@ -56,7 +65,7 @@ const lmtp = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.LM
 const at = (local: string): string => `${local}@${policy.organisation.domain}`;
 const samples = [
   { from: at('clerk.ops'), to: `core+operations@${policy.organisation.domain}`, subject: 'تأخر شحنة العميل رقم 5521 لأكثر من أسبوع',
-    text: 'السلام عليكم،\nالعميل شركة النخبة يشتكي من تأخر الشحنة رقم 5521 لأكثر من أسبوع، ويطلب موعداً مؤكداً للتسليم.\nنرجو التصعيد.' },
+    text: `السلام عليكم،\nالعميل شركة النخبة يشتكي من تأخر الشحنة رقم 5521 لأكثر من أسبوع، ويطلب موعداً مؤكداً للتسليم.\nبريد العميل: ${CUSTOMER}\nرغبة العميل: التسليم قبل نهاية الأسبوع\nنرجو التصعيد.` },
   { from: at('agent.cs'), to: core, subject: '[المالية] فاتورة مكررة على حساب العميل 88',
     text: 'صدرت فاتورتان بالرقم نفسه على حساب العميل 88، والعميل يطالب بالاسترداد.' },
   { from: at('agent.cs'), to: core, subject: 'تعطل بوابة العملاء منذ الصباح',
@@ -117,6 +126,9 @@ const gm = policy.roles.general_manager;
 say('waiting for the 1-minute deadline of the open tickets to pass…');
 const escalation = await until('the escalation to the General Manager', async () => (await inbox(gm)).find((m) => /تصعيد/.test(m.subject ?? '')));
 say(`escalated to the General Manager (${gm}): "${escalation.subject ?? ''}"`);
+
+const updates = (await inbox(CUSTOMER)).filter((m) => /تحديث/.test(m.subject ?? '')).length;
+say(`the customer (${CUSTOMER}) has had ${updates} progress update(s) on ${all[0]?.ref ?? ''}; the owner got reminders before the deadline`);
 
 const report = await sendDailyReport(app.deps, dailyPeriod(app.deps, new Date()));
 const desk = policy.core.members[0] ?? '';

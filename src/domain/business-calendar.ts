@@ -13,6 +13,33 @@ export interface BusinessCalendar {
   closesAt: number;
   /** Local dates (YYYY-MM-DD) that are not working days. */
   holidays: ReadonlySet<string>;
+  /** Holidays that recur on the Hijri (Umm al-Qura) calendar: from month/day, for `days` days. */
+  hijriHolidays?: readonly { month: number; day: number; days: number }[];
+}
+
+const hijriFormat = new Intl.DateTimeFormat('en-u-ca-islamic-umalqura-nu-latn', { timeZone: 'UTC', month: 'numeric', day: 'numeric' });
+const hijriCache = new Map<string, { month: number; day: number }>();
+
+/** The Umm al-Qura month and day of a Gregorian date (YYYY-MM-DD). */
+export function hijriMonthDay(date: string): { month: number; day: number } {
+  let md = hijriCache.get(date);
+  if (md === undefined) {
+    const parts = hijriFormat.formatToParts(new Date(`${date}T12:00:00Z`));
+    md = { month: Number(parts.find((p) => p.type === 'month')?.value), day: Number(parts.find((p) => p.type === 'day')?.value) };
+    if (hijriCache.size > 20_000) hijriCache.clear();
+    hijriCache.set(date, md);
+  }
+  return md;
+}
+
+function isHijriHoliday(cal: BusinessCalendar, date: string): boolean {
+  for (const h of cal.hijriHolidays ?? []) {
+    for (let k = 0; k < h.days; k += 1) {
+      const md = hijriMonthDay(addDays(date, -k));
+      if (md.month === h.month && md.day === h.day) return true;
+    }
+  }
+  return false;
 }
 
 export type ClockMode = 'calendar' | 'business';
@@ -24,7 +51,7 @@ function weekday(date: string): number {
 }
 
 export function isWorkingDay(cal: BusinessCalendar, date: string): boolean {
-  return cal.workdays.includes(weekday(date)) && !cal.holidays.has(date);
+  return cal.workdays.includes(weekday(date)) && !cal.holidays.has(date) && !isHijriHoliday(cal, date);
 }
 
 /** The open and close instants of a local date. */

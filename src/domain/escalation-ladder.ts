@@ -39,6 +39,7 @@ export function businessCalendar(policy: Policy): BusinessCalendar {
       opensAt: sh * 60 + sm,
       closesAt: eh * 60 + em,
       holidays: holidayDates(policy.calendar.holidays),
+      hijriHolidays: policy.calendar.hijri_holidays,
     };
     calendars.set(policy, cal);
   }

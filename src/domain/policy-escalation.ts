@@ -34,6 +34,11 @@ export const escalationRules = {
     workdays: z.array(z.enum(DAYS)).min(1).default(['sun', 'mon', 'tue', 'wed', 'thu']),
     hours: z.object({ start: localTime.default('08:00'), end: localTime.default('16:00') }).strict().prefault({}),
     holidays: z.array(holiday).default([]),
+    /** Holidays that recur every Hijri year (Eid al-Fitr, Eid al-Adha), Umm al-Qura calendar. */
+    hijri_holidays: z.array(z.object({
+      month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(30),
+      days: z.number().int().min(1).max(30).default(1), name: localized.optional(),
+    }).strict()).default([]),
     /** Escalations at breach go out at night and at weekends unless this is false. */
     escalate_outside_hours: z.boolean().default(true),
   }).strict().prefault({}),

@@ -44,6 +44,16 @@ describe('business calendar (Asia/Riyadh, Sun–Thu 08:00–16:00)', () => {
     expect(nextBusinessTime(cal, riyadh('2026-11-23T10:00:00')).toISOString()).toBe(riyadh('2026-11-23T10:00:00').toISOString());
   });
 
+  it('skips Hijri holidays that recur every year (Eid al-Fitr: 1–4 Shawwal)', () => {
+    const eid = { ...cal, hijriHolidays: [{ month: 10, day: 1, days: 4 }] };
+    // 1 Shawwal 1447 is Friday 2026-03-20 (Umm al-Qura); the Eid days that fall on working days are Sun 22 and Mon 23.
+    expect(isBusinessTime(eid, riyadh('2026-03-19T10:00:00'))).toBe(true);
+    expect(isBusinessTime(eid, riyadh('2026-03-22T10:00:00'))).toBe(false);
+    expect(isBusinessTime(eid, riyadh('2026-03-23T10:00:00'))).toBe(false);
+    expect(isBusinessTime(eid, riyadh('2026-03-24T10:00:00'))).toBe(true);
+    expect(addBusinessTime(eid, riyadh('2026-03-19T15:00:00'), 2 * H).toISOString()).toBe(riyadh('2026-03-24T09:00:00').toISOString());
+  });
+
   it('refuses a calendar with no working day instead of looping forever', () => {
     expect(() => addBusinessTime({ ...cal, workdays: [] }, riyadh('2026-11-23T10:00:00'), H)).toThrow(/check the policy's calendar/);
   });
