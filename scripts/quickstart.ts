@@ -6,8 +6,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ImapFlow } from 'imapflow';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../src/adapters/config.ts';
@@ -15,6 +14,7 @@ import { createLogger } from '../src/adapters/logger.ts';
 import { sendDailyReport, dailyPeriod } from '../src/app/daily-report.ts';
 import { validatePolicy } from '../src/domain/policy.ts';
 import { startApp } from '../src/entry/main.ts';
+import { readMailbox } from './read-mailbox.ts';
 import { readRunningServices, startServices, type RunningServices } from './services.ts';
 
 const NAME = 'quickstart';
@@ -87,19 +87,8 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 150
     await sleep(200);
   }
 }
-async function inbox(user: string): Promise<ParsedMail[]> {
-  const c = new ImapFlow({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), secure: false, auth: { user, pass: PASSWORD }, logger: false });
-  await c.connect();
-  try {
-    const box = await c.mailboxOpen('INBOX', { readOnly: true });
-    if (box.exists === 0) return [];
-    const raws: Buffer[] = [];
-    for await (const m of c.fetch('1:*', { source: true })) if (m.source !== undefined) raws.push(m.source);
-    return await Promise.all(raws.map((r) => simpleParser(r)));
-  } finally {
-    await c.logout();
-  }
-}
+const inbox = async (user: string): Promise<ParsedMail[]> =>
+  await readMailbox({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), user, password: PASSWORD });
 const showTickets = async (): Promise<void> => {
   for (const t of await tickets()) console.log(`    ${t.ref}  ${t.status.padEnd(8)} level ${t.level}  ${(t.department_key ?? '(triage)').padEnd(16)} ${t.subject}`);
 };

@@ -36,7 +36,7 @@ const csvCell = (v: string | number): string => {
 
 async function load(db: Db, from: Date, to: Date, asOf: Date): Promise<{ open: Row[]; received: Row[]; resolved: Row[] }> {
   const base = () => db('tickets as t')
-    .leftJoin('deadlines as d', function joinPending() { this.on('d.ticket_id', 't.id').andOnVal('d.status', 'pending'); })
+    .leftJoin('deadlines as d', function joinPending() { this.on('d.ticket_id', 't.id').andOnVal('d.status', 'pending').andOnVal('d.kind', 'escalate'); })
     .select('t.id', 't.ref', 't.subject', 't.department_key', 't.status', 't.level', 't.created_at', 't.resolved_at', 't.root_cause', 'd.due_at');
   const [open, received, resolved] = await Promise.all([
     base().whereNot('t.status', 'resolved').where('t.created_at', '<=', asOf).orderBy('t.created_at') as Promise<Row[]>,

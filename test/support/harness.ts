@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../../src/adapters/config.ts';
 import { openDb, type Db } from '../../src/adapters/db.ts';
+import { readMailbox } from '../../scripts/read-mailbox.ts';
 import { readRunningServices } from '../../scripts/services.ts';
 
 export const PASSWORD = 'pw';
@@ -167,17 +168,8 @@ export class Installation {
 
   /** Every message in a person's INBOX, parsed. */
   async mailbox(local: string, address = this.addr(local)): Promise<ParsedMail[]> {
-    const client = this.imap(address);
-    await client.connect();
-    try {
-      const box = await client.mailboxOpen('INBOX');
-      if (box.exists === 0) return [];
-      const raws: Buffer[] = [];
-      for await (const m of client.fetch('1:*', { source: true })) if (m.source !== undefined) raws.push(m.source);
-      return await Promise.all(raws.map((r) => simpleParser(r)));
-    } finally {
-      await client.logout();
-    }
+    const env = inject('services');
+    return await readMailbox({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), user: address, password: PASSWORD });
   }
 
   /** Gives outside addresses (customers) a mailbox too. */
