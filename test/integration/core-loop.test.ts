@@ -151,6 +151,8 @@ describe('core loop', () => {
     expect(b.stdout).toContain('was already sent');
     const report = await inst.waitForMail('desk', (m) => /التقرير اليومي/.test(m.subject ?? ''), 'the daily report');
     expect(report.html).toContain('dir="rtl"');
+    // Two tickets are still open: the escalated one and the one waiting in triage (each counted once).
+    expect(report.subject).toMatch(/: 2 مفتوحة،/);
     expect(report.attachments.map((x) => x.filename)).toEqual([expect.stringMatching(/^daily-.*\.csv$/)]);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await inst.mailbox('desk')).filter((m) => /التقرير اليومي/.test(m.subject ?? ''))).toHaveLength(1);
