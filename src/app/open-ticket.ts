@@ -1,7 +1,8 @@
 /** A new escalation: ticket, first event, copy to the head (or triage to Core), acknowledgement, level-1 deadline. */
 import { addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
 import { NO_TICKET } from '../domain/directory.ts';
-import { firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
+import { businessTimeBetween } from '../domain/business-calendar.ts';
+import { businessCalendar, firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { routeMail } from '../domain/routing.ts';
@@ -24,7 +25,9 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
     ticket, eventId, template: 'ticket-copy', dueAt,
     recipients: [deps.directory.recipient(dept.head)],
     extra: (locale) => ({
-      window: durationText(dueAt.getTime() - deps.clock.now().getTime(), locale),
+      window: priority.clock === 'business'
+        ? `${durationText(businessTimeBetween(businessCalendar(deps.policy), deps.clock.now(), dueAt), locale)} ${locale === 'ar' ? 'من ساعات العمل' : 'of business hours'}`
+        : durationText(dueAt.getTime() - deps.clock.now().getTime(), locale),
       nextLevel: levelName(first, locale),
       priority: priority.name[locale],
     }),
