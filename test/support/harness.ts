@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -148,6 +148,7 @@ export class Installation {
   async close(): Promise<void> {
     await this.stop();
     await this.db.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private imap(user: string): ImapFlow {
