@@ -40,7 +40,7 @@ export class Queues implements Scheduler {
       }))),
       effects.deadlines.length === 0 ? undefined : this.deadlines.addBulk(effects.deadlines.map((d) => ({
         name: 'escalate', data: { ticketId: d.ticketId, level: d.level },
-        opts: { ...KEEP, jobId: escalationJobId(d.ticketId, d.level), delay: Math.max(0, d.dueAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+        opts: { ...KEEP, jobId: escalationJobId(d.ticketId, d.level, d.dueAt), delay: Math.max(0, d.dueAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
       }))),
     ]);
   }

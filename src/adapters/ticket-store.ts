@@ -109,6 +109,14 @@ export async function addDeadline(tx: Tx, ticketId: number, level: number, dueAt
   await tx('deadlines').insert({ ticket_id: ticketId, level, due_at: dueAt }).onConflict(['ticket_id', 'level']).ignore();
 }
 
+/** Sets a deadline (again): a reopened ticket's clock starts over at this level. */
+export async function rearmDeadline(tx: Tx, ticketId: number, level: number, dueAt: Date): Promise<void> {
+  await tx.raw(`
+    insert into deadlines (ticket_id, level, due_at) values (?, ?, ?)
+    on conflict (ticket_id, level) do update set due_at = excluded.due_at, status = 'pending', settled_at = null`,
+  [ticketId, level, dueAt]);
+}
+
 export async function pendingDeadline(tx: Tx, ticketId: number): Promise<DeadlineRow | undefined> {
   return await tx<DeadlineRow>('deadlines').where({ ticket_id: ticketId, status: 'pending' }).orderBy('level').first();
 }

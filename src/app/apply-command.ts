@@ -16,6 +16,7 @@ import type { AppDeps } from './deps.ts';
 import { noEffects, type Effects } from './effects.ts';
 import { dateText, notify } from './notify.ts';
 import { sendCopyToHead } from './open-ticket.ts';
+import { senderAuthRefusal } from './sender-auth.ts';
 
 const COMMAND_WORDS: Record<Locale, readonly string[]> = {
   ar: ['#حل', '#ملاحظة', '#توجيه'],
@@ -149,7 +150,8 @@ export async function applyReply(tx: Tx, deps: AppDeps, ticket: Ticket, mail: In
     await addEvent(tx, { ticketId: ticket.id, kind: 'reply', actor: sender, inboundId, at: deps.clock.now(), data: { text } });
     return { effects: noEffects(), reason: 'reply recorded' };
   }
-  const refusal = authorise(deps, ticket, mail, command);
+  const refusal = authorise(deps, ticket, mail, command)
+    ?? await senderAuthRefusal(tx, deps, { ticket, mail, inboundId, command: commandLabel(command) });
   if (refusal !== undefined) {
     return { effects: await refuse(tx, deps, ticket, sender, inboundId, refusal), reason: `${refusal.command} refused: ${refusal.reason.en}` };
   }

@@ -27,7 +27,7 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
 }
 
 export async function openTicket(
-  tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number | null,
+  tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number | null, links: { linkedTo?: string } = {},
 ): Promise<{ ticket: Ticket; effects: Effects }> {
   const now = deps.clock.now();
   const from = mail.from ?? { email: '', name: '' };
@@ -48,7 +48,7 @@ export async function openTicket(
   const dept = deps.directory.department(ticket.departmentKey);
   const eventId = await addEvent(tx, {
     ticketId: ticket.id, kind: 'created', actor: from.email, inboundId, at: now,
-    data: { department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null },
+    data: { department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null, ...links },
   });
 
   const outboxIds = dept === undefined

@@ -23,6 +23,7 @@ export function nextDeadline(policy: Policy, level: number, at: Date): Deadline 
   return next === undefined ? undefined : { level: level + 1, dueAt: new Date(at.getTime() + next.after) };
 }
 
-export function escalationJobId(ticketId: number, level: number): string {
-  return `escalate-${ticketId}-${level}`;
+/** One job per deadline row state: a deadline re-armed with a new time (a reopened ticket) gets a new job. */
+export function escalationJobId(ticketId: number, level: number, dueAt: Date): string {
+  return `escalate-${ticketId}-${level}-${dueAt.getTime()}`;
 }

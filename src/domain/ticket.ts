@@ -23,7 +23,7 @@ export interface Ticket {
 
 export type EventKind =
   | 'created' | 'routed' | 'escalated' | 'resolved' | 'reply' | 'note'
-  | 'command_refused' | 'auto_reply' | 'bounce';
+  | 'command_refused' | 'auto_reply' | 'bounce' | 'reopened' | 'linked' | 'sender_checked';
 
 export interface TicketEvent {
   id: number;

@@ -5,15 +5,14 @@ import { Command } from 'commander';
 import { loadConfig } from '../adapters/config.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import { createLogger } from '../adapters/logger.ts';
-import { parseMail } from '../adapters/mail-parse.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { listEvents, loadTicketByRef } from '../adapters/ticket-store.ts';
 import { buildDailyReport, dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
-import { LOOP_HEADER } from '../app/deps.ts';
+import { classifyFile } from '../app/classify-file.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
-import { classify } from '../domain/classify.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
+import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { printTable } from './table.ts';
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
@@ -74,15 +73,12 @@ program.command('classify <files...>').description('say what each .eml file is a
   .option('--json', 'print one JSON line per file').option('--core <address>', 'the Core mailbox', 'core@example.test')
   .action(async (files: string[], o: { json?: boolean; core: string }) => {
     for (const file of files) {
-      let result: { kind: string; reason: string; ticketId?: number };
-      try {
-        result = classify(await parseMail(await readFile(file)), { coreMailbox: o.core, loopHeader: LOOP_HEADER });
-      } catch (err) {
-        result = { kind: 'quarantine', reason: `cannot be read or parsed: ${err instanceof Error ? err.message : String(err)}` };
-      }
+      const result = await classifyFile(file, { coreMailbox: o.core });
       console.log(o.json === true ? JSON.stringify({ file, ...result }) : `${file}: ${result.kind} — ${result.reason}`);
     }
   });
+
+registerQuarantineCommands(program, withApp);
 
 program.command('tickets').description('ticket listings').command('list').description('list tickets, newest first')
   .option('--status <status>', 'triage | open | resolved').option('--limit <n>', 'how many', '50').option('--json', 'print JSON')
