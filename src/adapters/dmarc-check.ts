@@ -12,7 +12,8 @@ export function mailauthVerifier(resolver: DnsResolver): SenderVerifier {
       const r = await authenticate(raw, {
         trustReceived: true, resolver, disableArc: true, disableBimi: true, mta: 'tasaeed',
       });
-      const dkim = r.dkim.results.map((d) => `${d.status.result}${d.signingDomain === '' ? '' : ` (d=${d.signingDomain})`}`);
+      // mailauth reports an unsigned message as one result "none" without a domain.
+      const dkim = r.dkim.results.filter((d) => d.status.result !== 'none').map((d) => `${d.status.result} (d=${d.signingDomain})`);
       const dmarc = r.dmarc === false ? undefined : r.dmarc;
       return {
         dmarc: dmarc?.status.result ?? 'none',

@@ -28,11 +28,15 @@ function notFound(name: string, rrtype: string): Error {
 
 export function staticResolver(table: DnsTable, fallback: DnsResolver): DnsResolver {
   const zones = table.zones.map((z) => z.toLowerCase().replace(/\.$/, ''));
-  const records = new Map(Object.entries(table.records).map(([k, v]) => [k.toLowerCase().replace(/\s+/g, ' '), v]));
+  const key = (name: string, type: string): string => `${name.toLowerCase().replace(/\.$/, '')} ${type.toUpperCase()}`;
+  const records = new Map(Object.entries(table.records).map(([k, v]) => {
+    const [name = '', type = 'TXT'] = k.trim().split(/\s+/);
+    return [key(name, type), v];
+  }));
   return async (name, rrtype) => {
     const host = name.toLowerCase().replace(/\.$/, '');
     const type = rrtype.toUpperCase();
-    const hit = records.get(`${host} ${type}`);
+    const hit = records.get(key(host, type));
     if (hit !== undefined) return type === 'TXT' ? hit.map((txt) => [txt]) : hit;
     if (zones.some((z) => host === z || host.endsWith(`.${z}`))) throw notFound(host, type);
     return await fallback(name, rrtype);

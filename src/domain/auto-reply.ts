@@ -9,28 +9,38 @@ import type { InboundMail } from './mail.ts';
 type Headers = ReadonlyMap<string, string>;
 const value = (h: Headers, name: string): string | undefined => h.get(name)?.trim().toLowerCase();
 
-/** Subject openings of out-of-office and other automatic answers (compared after Arabic normalisation). */
-const OUT_OF_OFFICE_OPENINGS = [
+/**
+ * Subject openings of out-of-office and other automatic answers (compared after Arabic normalisation). These are
+ * unambiguous even when words follow ("رد تلقائي …", "Out of office until 5 December").
+ */
+const OPENINGS = [
   'automatic reply', 'auto reply', 'auto-reply', 'autoreply', 'auto response', 'auto-response', 'autoresponse',
-  'automated reply', 'automated response', 'out of office', 'out of the office', 'out-of-office', 'ooo',
-  'away from the office', 'away from my desk', 'away from office', 'i am out of the office', "i'm out of the office",
-  'i am away', "i'm away", 'on vacation', 'vacation reply', 'on leave', 'on annual leave', 'absence notice',
-  'autosvar', 'abwesenheit', 'abwesenheitsnotiz', 'automatische antwort', 'réponse automatique', 'absence du bureau',
-  'رد تلقائي', 'الرد التلقائي', 'رد آلي', 'الرد الآلي', 'رد الي', 'رسالة تلقائية', 'رسالة آلية', 'رسالة الية',
-  'خارج المكتب', 'انا خارج المكتب', 'خارج الدوام', 'خارج أوقات الدوام', 'خارج اوقات العمل', 'خارج العمل',
-  'في إجازة', 'أنا في إجازة', 'انا في اجازه', 'في اجازة رسمية', 'إشعار غياب', 'اشعار بالغياب', 'غياب عن المكتب',
-  'إجابة تلقائية', 'اجابه تلقائيه', 'رد تلقائى',
-].map((p) => normalizeForMatch(p));
+  'automated reply', 'automated response', 'out of office', 'out of the office', 'out-of-office',
+  'i am out of the office', "i'm out of the office", 'vacation reply', 'absence notice', 'autosvar', 'abwesenheitsnotiz',
+  'automatische antwort', 'réponse automatique', 'absence du bureau',
+  'رد تلقائي', 'الرد التلقائي', 'رد آلي', 'الرد الآلي', 'رد الي', 'رد تلقائى', 'رسالة تلقائية', 'رسالة آلية', 'رسالة الية',
+  'إجابة تلقائية', 'خارج المكتب', 'انا خارج المكتب', 'أنا في إجازة', 'إشعار غياب', 'اشعار بالغياب', 'غياب عن المكتب',
+];
+/** Openings that could also start a real escalation ("في إجازة الموظف …"): only alone or before punctuation. */
+const ALONE = [
+  'ooo', 'on vacation', 'on leave', 'on annual leave', 'away from the office', 'away from office', 'away from my desk',
+  'i am away', "i'm away", 'abwesenheit', 'خارج الدوام', 'خارج أوقات الدوام', 'خارج اوقات العمل', 'في إجازة', 'في اجازة رسمية',
+];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const OUT_OF_OFFICE = new RegExp(
-  `^(?:\\[[^\\]]{0,60}\\]\\s*)*(?:${OUT_OF_OFFICE_OPENINGS.map(escape).join('|')})(?:$|[\\s:：\\-–—(,.!،])`, 'u');
+const alternatives = (list: readonly string[]): string => list.map((p) => escape(normalizeForMatch(p))).join('|');
+const TAGS = '^(?:\\[[^\\]]{0,60}\\]\\s*)*';
+const OUT_OF_OFFICE = [
+  new RegExp(`${TAGS}(?:${alternatives(OPENINGS)})(?:$|[\\s:：\\-–—(,.!،])`, 'u'),
+  new RegExp(`${TAGS}(?:${alternatives(ALONE)})\\s*(?:$|[:：\\-–—(,.!،])`, 'u'),
+];
 
 /** Bounce subjects that mail servers write (start of the subject). */
 const BOUNCE_SUBJECT = /^(undeliverable|undelivered mail|delivery status notification \((failure|delay)\)|mail delivery (failed|failure|system)|returned mail|failure notice|delivery failure|message not delivered|non[- ]?delivery|لا يمكن تسليم|تعذر تسليم|تعذّر تسليم|فشل تسليم|رسالة غير قابلة للتسليم)/iu;
 
 export function outOfOfficeSubject(subject: string): boolean {
-  return OUT_OF_OFFICE.test(normalizeForMatch(subject).trim());
+  const normal = normalizeForMatch(subject).trim();
+  return OUT_OF_OFFICE.some((re) => re.test(normal));
 }
 
 /** Why this message is an auto-reply, or undefined when it looks written by a person. */

@@ -82,8 +82,9 @@ const RULES: readonly Rule[] = [
     return p === undefined ? undefined : quarantine(p.code, p.detail);
   },
   (m) => { const r = bounceReason(m); return r === undefined ? undefined : { kind: 'bounce', reason: r }; },
-  (m) => { const r = autoReplyReason(m); return r === undefined ? undefined : { kind: 'auto_reply', reason: r }; },
+  // Before the auto-reply rules: list mail carries Precedence: list/bulk too, but it is list traffic.
   (m) => { const r = listReason(m); return r === undefined ? undefined : { kind: 'list', reason: r }; },
+  (m) => { const r = autoReplyReason(m); return r === undefined ? undefined : { kind: 'auto_reply', reason: r }; },
 ];
 
 /** Which ticket a message answers: signed token, then our Message-IDs, then the subject tag. */

@@ -37,6 +37,16 @@ function addressOf(v: string): string {
   return (v.includes(';') ? v.slice(v.indexOf(';') + 1) : v).replace(/[<>\s]/g, '').toLowerCase();
 }
 
+/** qmail and some older servers: "<someone@example>:" on its own line, the server's words on the next. */
+function freeFormRecipients(lines: readonly string[]): FailedRecipient[] {
+  const out: FailedRecipient[] = [];
+  lines.forEach((line, i) => {
+    const m = /^<([^<>\s]+@[^<>\s]+)>:\s*$/.exec(line.trim());
+    if (m?.[1] !== undefined) out.push({ address: m[1].toLowerCase(), action: 'failed', status: '', diagnostic: (lines[i + 1] ?? '').trim() });
+  });
+  return out;
+}
+
 function recipientsIn(lines: readonly string[]): FailedRecipient[] {
   const out: FailedRecipient[] = [];
   let current: FailedRecipient | undefined;
@@ -69,6 +79,7 @@ const ID = /<[^<>\s]{3,250}>/;
 export function readBounce(m: InboundMail): BounceReport {
   const textLines = unfold(m.text);
   const recipients = recipientsIn(textLines);
+  if (recipients.length === 0) recipients.push(...freeFormRecipients(textLines));
   const failedHeader = m.headers.get('x-failed-recipients');
   if (recipients.length === 0 && failedHeader !== undefined) {
     for (const a of failedHeader.split(',')) {

@@ -13,7 +13,7 @@ const HISTORY: readonly RegExp[] = [
   /^-{2,}\s*(original message|الرسالة الأصلية|الرسالة الاصلية|message d'origine|ursprüngliche nachricht)\s*-{2,}/i,
   /^-{2,}\s*(forwarded message|رسالة (مُ|م)?عاد توجيهها|الرسالة المعاد توجيهها)\s*-{2,}/i,
   /^(begin forwarded message|بداية الرسالة المعاد توجيهها)\s*:/i,
-  /^[_━─=]{10,}\s*$/,
+  /^[_━─=-]{10,}\s*$/,                            // Outlook's rule above its header block; an HTML <hr>
 ];
 
 /** The first line of an Outlook header block, and the lines that follow it in such a block. */
