@@ -62,11 +62,17 @@ export class Installation {
 
   private constructor(readonly domain: string, readonly policy: Record<string, unknown>) {}
 
-  static async create(label: string, ladder: { after: string; notify: string[] }[]): Promise<Installation> {
+  /** `opts.policy` adjusts the test policy; `opts.env` adds settings (it may write files into the installation's dir). */
+  static async create(label: string, ladder: { after: string; notify: string[] }[], opts: {
+    policy?: (p: Record<string, unknown>, domain: string) => void;
+    env?: (inst: Installation) => Record<string, string>;
+  } = {}): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
-    const inst = new Installation(domain, testPolicy(domain, ladder));
-    await inst.setup(id);
+    const policy = testPolicy(domain, ladder);
+    opts.policy?.(policy, domain);
+    const inst = new Installation(domain, policy);
+    await inst.setup(id, opts.env?.(inst) ?? {});
     return inst;
   }
 
@@ -77,7 +83,7 @@ export class Installation {
 
   addr(local: string): string { return `${local}@${this.domain}`; }
 
-  private async setup(id: string): Promise<void> {
+  private async setup(id: string, extraEnv: Record<string, string>): Promise<void> {
     const env = inject('services');
     const services = await readRunningServices(inject('servicesName'));
     if (services === undefined) throw new Error('the test services are not running');
@@ -96,6 +102,7 @@ export class Installation {
       IMAP_USER: `core@${this.domain}`, IMAP_PASSWORD: PASSWORD,
       SMTP_HOST: '127.0.0.1', SMTP_PORT: env.LMTP_PORT, SMTP_LMTP: 'true',
       QUEUE_PREFIX: id, RECONCILE_EVERY: '2s', LOG_LEVEL: 'info',
+      ...extraEnv,
     };
     this.config = loadConfig(vars as NodeJS.ProcessEnv);
     this.env = vars;
@@ -153,11 +160,16 @@ export class Installation {
   }
 
   /** APPENDs a raw message to the Core mailbox, as a mail server's delivery would. */
-  async appendToCore(raw: string | Buffer): Promise<void> {
+  async appendToCore(raw: string | Buffer, mailbox = 'INBOX'): Promise<void> {
+    await this.withCoreImap(async (client) => { await client.append(mailbox, raw); });
+  }
+
+  /** An IMAP session on the Core mailbox, for tests that manage its folders. */
+  async withCoreImap<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = this.imap(this.addr('core'));
     await client.connect();
     try {
-      await client.append('INBOX', raw);
+      return await fn(client);
     } finally {
       await client.logout();
     }
