@@ -72,15 +72,15 @@ export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail
   const sender = mail.from === null ? null : deps.directory.canonical(mail.from.email);
   const m: InboundMail = mail.from === null || sender === null ? mail : { ...mail, from: { ...mail.from, email: sender } };
   const c = await classifyStored(tx, deps, row, mail, sender, arrivedAt);
-  const done = (status: Handled['outcome']['status'], reason: string, ticketId: number | null, effects = noEffects()): Handled =>
-    ({ outcome: { status, kind: c.kind, reason, ticketId }, effects, fromEmail: sender, arrivedAt });
+  const done = (status: Handled['outcome']['status'], reason: string, ticketId: number | null, effects = noEffects(), kind: MailKind = c.kind): Handled =>
+    ({ outcome: { status, kind, reason, ticketId }, effects, fromEmail: sender, arrivedAt });
   const quarantine = async (code: QuarantineCode, reason: string): Promise<Handled> =>
     ({ ...await quarantined(tx, deps, { inboundId: row.id, code, reason, from: sender, subject: mail.subject }), arrivedAt });
   const ticket = c.ticketId === undefined ? undefined : await loadTicket(tx, c.ticketId, true);
   const openNew = async (reason: string, forwarded: boolean): Promise<Handled> => {
     const opened = await openTicket(tx, deps, forwarded ? { ...m, subject: withoutForwardPrefix(m.subject) } : m, row.id);
     await keepAttachments(tx, deps, row.id, opened.ticket.id, m);
-    return done('processed', `${reason}: ${opened.ticket.ref}`, opened.ticket.id, opened.effects);
+    return done('processed', `${reason}: ${opened.ticket.ref}`, opened.ticket.id, opened.effects, 'new');
   };
   switch (c.kind) {
     case 'quarantine':

@@ -54,7 +54,9 @@ export async function recordBounce(tx: Tx, deps: AppDeps, mail: InboundMail, inb
     data: { reason: c.reason, recipient, status, diagnostic, delayed, outboxId: row?.id ?? null, template: row?.template ?? null },
   });
   const base = `${c.reason}: ${which}${delayed ? ' (delayed, not failed)' : ''}; recorded on ${ticket.ref}, not answered`;
-  if (delayed || (row !== undefined && NO_ALERT.has(row.template))) return { reason: base, ticketId: ticket.id, effects: noEffects() };
+  // Alert only when the report names one of our emails; a subject tag alone may be someone else's mail.
+  const ours = row !== undefined || report.ticketIds.includes(ticket.id);
+  if (delayed || !ours || (row !== undefined && NO_ALERT.has(row.template))) return { reason: base, ticketId: ticket.id, effects: noEffects() };
 
   const recipients = deps.directory.audiences(['core'], null).filter((r) => r.email !== recipient);
   const due = await pendingDeadline(tx, ticket.id);

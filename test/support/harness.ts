@@ -111,6 +111,9 @@ export class Installation {
 
   private env: Record<string, string> = {};
 
+  /** The environment `tasaeed` runs with in this installation (for running CLI commands). */
+  get environment(): Readonly<Record<string, string>> { return this.env; }
+
   /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
