@@ -2,6 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import { listAttachments } from '../adapters/attachment-store.ts';
 import { loadConfig } from '../adapters/config.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import { createLogger } from '../adapters/logger.ts';
@@ -101,7 +102,8 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       const events = await listEvents(app.deps.db, t.id);
       const outbox = await app.deps.db('outbox').where({ ticket_id: t.id }).orderBy('id').select('id', 'template', 'to_email', 'status', 'message_id', 'sent_at') as Record<string, unknown>[];
       const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('level').select('level', 'due_at', 'status') as Record<string, unknown>[];
-      if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines })); return; }
+      const attachments = await listAttachments(app.deps.db, { ticketId: t.id });
+      if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines, attachments })); return; }
       const locale = o.lang === 'en' ? 'en' : 'ar';
       console.log(`${t.ref}  [${t.status}]  level ${t.level}  ${t.departmentKey ?? '(triage)'}\n${t.subject}\nfrom ${t.originatorEmail}`);
       if (t.rootCause !== null) console.log(`root cause: ${t.rootCause}\nprevention: ${t.preventiveMeasure ?? ''}`);
@@ -109,6 +111,10 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       for (const e of events) console.log(`  ${e.createdAt.toISOString()}  ${describeEvent(e, locale)}`);
       console.log('\nemails:');
       printTable(outbox.map((r) => ({ ...r, sent_at: r.sent_at === null ? '' : (r.sent_at as Date).toISOString() })));
+      if (attachments.length > 0) {
+        console.log('\nattachments:');
+        printTable(attachments.map((a) => ({ name: a.filename, type: a.content_type, size: a.size, stored: a.stored ? 'yes' : a.skipped_reason ?? 'no', contains: a.contains?.join(', ') ?? '' })));
+      }
       console.log('\ndeadlines:');
       printTable(deadlines.map((r) => ({ ...r, due_at: (r.due_at as Date).toISOString() })));
     });

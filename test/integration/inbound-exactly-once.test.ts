@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/adapters/db.ts';
+import { mailauthVerifier } from '../../src/adapters/dmarc-check.ts';
+import { staticResolver } from '../../src/adapters/dns-resolver.ts';
 import { createLogger } from '../../src/adapters/logger.ts';
 import type { AppDeps } from '../../src/app/deps.ts';
 import { ingestRaw } from '../../src/app/ingest-message.ts';
@@ -146,6 +148,23 @@ describe('in-process with a controlled clock', () => {
     expect(created.data.linkedTo).toBe(t.ref);
     const link = await inst.db('ticket_events').where({ ticket_id: id, kind: 'linked' }).first('data') as { data: Record<string, unknown> };
     expect(link.data.followUp).toBe(all.find((x) => x.id === newId)?.ref);
+  });
+
+  it('with INBOUND_AUTH=monitor applies a command whose DMARC fails, and records the verdict on the timeline', async () => {
+    const resolver = staticResolver({ zones: [inst.domain], records: { [`_dmarc.${inst.domain} TXT`]: ['v=DMARC1; p=reject'] } },
+      (name) => Promise.reject(Object.assign(new Error(`no real DNS here (${name})`), { code: 'ENOTFOUND' })));
+    const monitored = { ...deps, inbound: { authMode: 'monitor' as const, verifier: mailauthVerifier(resolver), maxAttachmentBytes: 1e6, maxAttachments: 5 } };
+    const [opened] = await ingest(arabicEmail({ from: inst.addr('clerk'), to: `core+finance@${inst.domain}`, subject: 'عهدة لم تُسلَّم', body: 'لم تُسلَّم العهدة 5.' }));
+    const id = opened!.ticketId!;
+    const [resolved] = await ingest(arabicEmail({
+      from: inst.addr('head.fin'), to: replyAddress(`core@${inst.domain}`, inst.config.REPLY_SECRET, id, inst.addr('head.fin')),
+      subject: 'رد', body: '#حل\nالسبب: تأخر الاعتماد\nالإجراء الوقائي: معتمد بديل',
+    }), monitored);
+    expect(resolved?.reason).toBe('ticket resolved');
+    const checked = await inst.db('ticket_events').where({ ticket_id: id, kind: 'sender_checked' }).first('data') as { data: Record<string, unknown> };
+    expect(checked.data).toMatchObject({ mode: 'monitor', dmarc: 'fail', command: '#resolve', domain: inst.domain });
+    const auth = await inst.db('inbound_messages').where({ id: resolved!.inboundId }).first('auth') as { auth: Record<string, unknown> };
+    expect(auth.auth).toMatchObject({ mode: 'monitor', dmarc: 'fail' });
   });
 
   it('quarantines bad input with a reason, tells a known sender once, and retries from the kept raw message', async () => {
