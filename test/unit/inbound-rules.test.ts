@@ -6,6 +6,7 @@ import { arrivalTime } from '../../src/domain/arrival-time.ts';
 import { outOfOfficeSubject } from '../../src/domain/auto-reply.ts';
 import { classify, isForwardSubject, withoutForwardPrefix } from '../../src/domain/classify.ts';
 import { Directory } from '../../src/domain/directory.ts';
+import { describeEvent } from '../../src/domain/event-text.ts';
 import type { InboundMail } from '../../src/domain/mail.ts';
 import { rawProblems } from '../../src/domain/mail-sanity.ts';
 import { validatePolicy } from '../../src/domain/policy.ts';
@@ -131,5 +132,20 @@ describe('classification rules added for real mail', () => {
   ])('forwarded subject %s', (subject, forwarded, title) => {
     expect(isForwardSubject(subject)).toBe(forwarded);
     expect(withoutForwardPrefix(subject)).toBe(title);
+  });
+});
+
+describe('timeline lines for inbound events', () => {
+  const event = (kind: 'bounce' | 'reopened' | 'linked' | 'sender_checked', data: Record<string, unknown>) =>
+    ({ id: 1, ticketId: 1, kind, actor: 'head.fin@ufuq.test', data, createdAt: new Date() });
+  it.each([
+    [event('bounce', { recipient: 'head.fin@ufuq.test', diagnostic: '552 Mailbox full' }), 'تعذّر تسليم رسالة إلى head.fin@ufuq.test: 552 Mailbox full', 'A message could not be delivered to head.fin@ufuq.test: 552 Mailbox full'],
+    [event('bounce', { recipient: 'gm@ufuq.test', diagnostic: 'timed out', delayed: true }), 'تأخّر تسليم رسالة إلى gm@ufuq.test: timed out', 'A message is delayed to gm@ufuq.test: timed out'],
+    [event('reopened', {}), 'إعادة فتح التذكرة برد من head.fin@ufuq.test', 'Reopened by a reply from head.fin@ufuq.test'],
+    [event('linked', { followUp: 'T-000031' }), 'رد بعد إغلاق التذكرة من head.fin@ufuq.test: فُتحت تذكرة متابعة T-000031', 'Reply from head.fin@ufuq.test after the ticket was closed: follow-up ticket T-000031 opened'],
+    [event('sender_checked', { command: '#resolve', dmarc: 'fail' }), 'التحقق من هوية المرسل head.fin@ufuq.test لأمر #resolve: DMARC fail', 'Sender head.fin@ufuq.test checked for #resolve: DMARC fail'],
+  ])('%#', (e, ar, en) => {
+    expect(describeEvent(e, 'ar')).toBe(ar);
+    expect(describeEvent(e, 'en')).toBe(en);
   });
 });
