@@ -35,6 +35,10 @@ const schema = z.object({
   RECONCILE_EVERY: duration('60s'),
   INBOUND_AUTH: z.enum(['off', 'monitor', 'enforce']).default('off'),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** DNS records that answer before the system resolver for sender authentication (see dns-resolver.ts). */
+  INBOUND_AUTH_DNS_FILE: z.string().optional(),
+  MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,5 +1,6 @@
 /** Raw inbound messages, stored before anything else happens to them, and the IMAP cursor per mailbox. */
 import { createHash } from 'node:crypto';
+import { headerEnd } from '../domain/mail-sanity.ts';
 import type { Tx } from './ticket-store.ts';
 
 export interface RawMessage {
@@ -25,6 +26,10 @@ export interface InboundRow {
   reason: string | null;
   ticket_id: number | null;
   received_at: Date;
+  content_sha256: string | null;
+  from_email: string | null;
+  arrived_at: Date | null;
+  auth: Record<string, unknown> | null;
 }
 
 /** The Message-ID from the header block, without parsing the whole message. */
@@ -35,13 +40,27 @@ export function headerMessageId(raw: Buffer): string | null {
   return m?.[1] ?? null;
 }
 
+/**
+ * The same message delivered again (a second copy for another plus address, a re-fetch after UIDVALIDITY
+ * changed) differs in its trace headers (Received, Delivered-To) but not in its Message-ID and body.
+ */
+export function contentHash(raw: Buffer, messageId: string | null): string | null {
+  if (messageId === null) return null;
+  const end = headerEnd(raw);
+  return createHash('sha256').update(`${messageId}\n`).update(end === -1 ? Buffer.alloc(0) : raw.subarray(end)).digest('hex');
+}
+
 /** Inserts raw messages; ones already stored (same mailbox, UIDVALIDITY and UID) are skipped. Returns new ids. */
 export async function storeRaw(tx: Tx, messages: readonly RawMessage[]): Promise<number[]> {
   if (messages.length === 0) return [];
-  const rows = messages.map((m) => ({
-    mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, raw: m.raw, size: m.raw.length,
-    message_id: headerMessageId(m.raw), sha256: createHash('sha256').update(m.raw).digest('hex'),
-  }));
+  const rows = messages.map((m) => {
+    const messageId = headerMessageId(m.raw);
+    return {
+      mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, raw: m.raw, size: m.raw.length,
+      message_id: messageId, sha256: createHash('sha256').update(m.raw).digest('hex'),
+      content_sha256: contentHash(m.raw, messageId),
+    };
+  });
   const inserted = await tx('inbound_messages').insert(rows)
     .onConflict(tx.raw('(mailbox, uidvalidity, uid) where uid is not null')).ignore()
     .returning('id') as { id: number }[];
@@ -53,20 +72,41 @@ export async function claimInbound(tx: Tx, id: number): Promise<InboundRow | und
 }
 
 /** True when the same message (Message-ID and bytes) was already turned into an outcome. */
-export async function isDuplicate(tx: Tx, row: Pick<InboundRow, 'id' | 'message_id' | 'sha256'>): Promise<boolean> {
+export async function isDuplicate(tx: Tx, row: Pick<InboundRow, 'id' | 'message_id' | 'sha256' | 'content_sha256'>): Promise<boolean> {
   if (row.message_id === null) return false;
   const hit = await tx('inbound_messages')
-    .where({ message_id: row.message_id, sha256: row.sha256 })
+    .where({ message_id: row.message_id })
+    .andWhere((q) => {
+      void q.where({ sha256: row.sha256 });
+      if (row.content_sha256 !== null) void q.orWhere({ content_sha256: row.content_sha256 });
+    })
     .whereNot({ id: row.id }).whereIn('status', ['processed', 'quarantined']).first('id') as { id: number } | undefined;
   return hit !== undefined;
 }
 
+/**
+ * How many messages from this sender arrived within `windowMs` before this one and were not replies into a
+ * ticket (those are never answered, so they cannot feed a storm).
+ */
+export async function countRecentFrom(tx: Tx, o: { id: number; email: string; arrivedAt: Date; windowMs: number }): Promise<number> {
+  const row = await tx('inbound_messages')
+    .where({ from_email: o.email }).whereNot({ id: o.id })
+    .where('arrived_at', '>', new Date(o.arrivedAt.getTime() - o.windowMs)).where('arrived_at', '<=', o.arrivedAt)
+    .whereIn('status', ['processed', 'quarantined']).whereRaw(`kind is distinct from 'reply'`)
+    .count<{ n: number }[]>({ n: '*' }).first();
+  return row?.n ?? 0;
+}
+
 export async function finishInbound(tx: Tx, id: number, at: Date, outcome: {
   status: Exclude<InboundStatus, 'pending'>; kind: string; reason: string; ticketId?: number | null | undefined;
+  fromEmail?: string | null | undefined; arrivedAt?: Date | undefined; auth?: Record<string, unknown> | undefined;
 }): Promise<void> {
   await tx('inbound_messages').where({ id }).update({
     status: outcome.status, kind: outcome.kind, reason: outcome.reason.slice(0, 2000),
     ticket_id: outcome.ticketId ?? null, processed_at: at,
+    ...(outcome.fromEmail === undefined ? {} : { from_email: outcome.fromEmail }),
+    ...(outcome.arrivedAt === undefined ? {} : { arrived_at: outcome.arrivedAt }),
+    ...(outcome.auth === undefined ? {} : { auth: JSON.stringify(outcome.auth) }),
   });
 }
 

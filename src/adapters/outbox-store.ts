@@ -7,6 +7,8 @@ export interface NewOutbound {
   ticketId: number | null;
   eventId: number | null;
   reportRunId?: number | null;
+  /** An answer to an inbound message that has no ticket (a quarantine notice). */
+  inboundId?: number | null;
   template: string;
   locale: Locale;
   to: string;
@@ -23,7 +25,7 @@ export interface OutboundRow {
   to_email: string;
   message_id: string;
   data: Record<string, unknown>;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'failed' | 'bounced';
   attempts: number;
   created_at: Date;
   sent_at: Date | null;
@@ -33,7 +35,8 @@ export interface OutboundRow {
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const inserted = await tx('outbox').insert(rows.map((r) => ({
-    ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, template: r.template,
+    ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null,
+    template: r.template,
     locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
     message_id: `<${randomUUID()}@${domain}>`,
   }))).returning(['id', 'ticket_id', 'message_id']) as { id: number; ticket_id: number | null; message_id: string }[];
@@ -61,4 +64,15 @@ export async function pendingOutboundIds(tx: Tx, limit = 10_000, createdBefore?:
   const q = tx('outbox').where({ status: 'pending' }).orderBy('id').limit(limit).select('id');
   const rows = await (createdBefore === undefined ? q : q.where('created_at', '<', createdBefore)) as { id: number }[];
   return rows.map((r) => r.id);
+}
+
+/** The first of these Message-IDs that is one of our emails (ids in order of trust). */
+export async function outboundByMessageIds(tx: Tx, messageIds: readonly string[]): Promise<OutboundRow | undefined> {
+  if (messageIds.length === 0) return undefined;
+  const rows = await tx<OutboundRow>('outbox').whereIn('message_id', messageIds);
+  return messageIds.map((id) => rows.find((r) => r.message_id === id)).find((r) => r !== undefined);
+}
+
+export async function markBounced(tx: Tx, id: number, at: Date, reason: string): Promise<void> {
+  await tx('outbox').where({ id }).update({ status: 'bounced', bounced_at: at, bounce_reason: reason.slice(0, 2000) });
 }

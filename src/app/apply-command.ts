@@ -15,6 +15,7 @@ import { noEffects, type Effects } from './effects.ts';
 import { notify } from './notify.ts';
 import { contact, escalate, note, policy } from './outreach-commands.ts';
 import { assign, customer, deadline, plan, priority, resolve, route } from './ticket-commands.ts';
+import { senderAuthRefusal } from './sender-auth.ts';
 
 function commandLabel(c: ParsedCommand): string {
   return c.name === 'unknown' ? `#${c.word}` : `#${c.name}`;
@@ -90,7 +91,8 @@ export async function applyReply(tx: Tx, deps: AppDeps, ticket: Ticket, mail: In
     await addEvent(tx, { ticketId: ticket.id, kind: 'reply', actor: sender, inboundId, at: deps.clock.now(), data: { text } });
     return { effects: noEffects(), reason: 'reply recorded' };
   }
-  const refusal = authorise(deps, ticket, mail, command);
+  const refusal = authorise(deps, ticket, mail, command)
+    ?? (command.name === 'unknown' ? undefined : await senderAuthRefusal(tx, deps, { ticket, mail, inboundId, command: commandLabel(command) }));
   const outcome = refusal !== undefined || command.name === 'unknown'
     ? { refusal: refusal ?? { command: commandLabel(command), reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } } }
     : await run({ tx, deps, ticket, sender, inboundId }, command);

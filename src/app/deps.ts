@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Directory } from '../domain/directory.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { Scheduler } from './effects.ts';
+import type { InboundDeps } from './inbound-deps.ts';
 
 export interface AppDeps {
   db: Db;
@@ -15,6 +16,8 @@ export interface AppDeps {
   replySecret: string;
   scheduler: Scheduler;
   maxMessageBytes: number;
+  /** Sender authentication and attachment limits (defaults: DEFAULT_INBOUND). */
+  inbound?: InboundDeps;
 }
 
 /** The header on every email we send; mail that carries it back to us is a loop. */

@@ -2,15 +2,15 @@
  * Turns one stored inbound message into exactly one recorded outcome, in one transaction:
  * a new ticket, a change to a ticket, a recorded auto-reply/bounce/loop, a duplicate, or a quarantine row.
  */
-import { claimInbound, finishInbound, isDuplicate, pendingInboundIds, storeRaw, type RawMessage } from '../adapters/inbound-store.ts';
+import { claimInbound, finishInbound, isDuplicate, pendingInboundIds, storeRaw, type InboundRow, type RawMessage } from '../adapters/inbound-store.ts';
 import { parseMail } from '../adapters/mail-parse.ts';
-import { addEvent, addThreadIds, loadTicket, ticketOfThread, type Tx } from '../adapters/ticket-store.ts';
-import { classify, type Classification, type MailKind } from '../domain/classify.ts';
-import type { InboundMail } from '../domain/mail.ts';
-import { LOOP_HEADER, type AppDeps } from './deps.ts';
-import { noEffects, type Effects } from './effects.ts';
-import { applyReply } from './apply-command.ts';
-import { openTicket } from './open-ticket.ts';
+import type { Tx } from '../adapters/ticket-store.ts';
+import type { MailKind } from '../domain/classify.ts';
+import { headerEnd } from '../domain/mail-sanity.ts';
+import { oversize } from './classify-file.ts';
+import type { AppDeps } from './deps.ts';
+import { noEffects } from './effects.ts';
+import { handleInbound, quarantined, type Handled } from './handle-inbound.ts';
 
 export interface Outcome {
   inboundId: number;
@@ -20,47 +20,12 @@ export interface Outcome {
   ticketId: number | null;
 }
 
-interface Handled { outcome: Omit<Outcome, 'inboundId'>; effects: Effects }
-
-async function classifyStored(tx: Tx, deps: AppDeps, mail: InboundMail): Promise<Classification> {
-  const referenced = [...mail.references, ...(mail.inReplyTo === null ? [] : [mail.inReplyTo])];
-  return classify(mail, {
-    coreMailbox: deps.policy.core.mailbox,
-    loopHeader: LOOP_HEADER,
-    threadTicketId: await ticketOfThread(tx, referenced),
-  });
-}
-
-async function handle(tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number): Promise<Handled> {
-  const c = await classifyStored(tx, deps, mail);
-  const done = (status: Outcome['status'], reason: string, ticketId: number | null, effects = noEffects()): Handled =>
-    ({ outcome: { status, kind: c.kind, reason, ticketId }, effects });
-  const ticket = c.ticketId === undefined ? undefined : await loadTicket(tx, c.ticketId, true);
-  switch (c.kind) {
-    case 'quarantine':
-      return done('quarantined', c.reason, null);
-    case 'new': {
-      const opened = await openTicket(tx, deps, mail, inboundId);
-      return done('processed', `${c.reason}: ${opened.ticket.ref}`, opened.ticket.id, opened.effects);
-    }
-    case 'reply': {
-      if (ticket === undefined) return done('quarantined', `reply to a ticket that does not exist (${c.via ?? ''} #${c.ticketId ?? ''})`, null);
-      const applied = await applyReply(tx, deps, ticket, mail, inboundId);
-      return done('processed', applied.reason, ticket.id, applied.effects);
-    }
-    case 'auto_reply':
-    case 'bounce':
-      if (ticket !== undefined) {
-        await addThreadIds(tx, ticket.id, [mail.messageId]);
-        await addEvent(tx, {
-          ticketId: ticket.id, kind: c.kind, actor: mail.from?.email ?? null, inboundId, at: deps.clock.now(),
-          data: { reason: c.reason, subject: mail.subject },
-        });
-      }
-      return done('processed', `${c.reason} (recorded, not answered)`, ticket?.id ?? null);
-    case 'loop':
-      return done('processed', `${c.reason} (ignored)`, ticket?.id ?? null);
-  }
+/** An over-size message is not parsed; its header section alone says who to tell. */
+async function tooLarge(tx: Tx, deps: AppDeps, row: InboundRow, reason: string): Promise<Handled> {
+  const end = headerEnd(row.raw);
+  const head = await parseMail(Buffer.concat([row.raw.subarray(0, end === -1 ? Math.min(row.raw.length, 65_536) : end), Buffer.from('\r\n\r\n')]));
+  const from = head.from === null ? null : deps.directory.canonical(head.from.email);
+  return await quarantined(tx, deps, { inboundId: row.id, code: 'too_large', reason, from, subject: head.subject });
 }
 
 /** Processes one pending inbound row; returns undefined when another worker has it or it is already done. */
@@ -73,16 +38,16 @@ export async function processInbound(deps: AppDeps, inboundId: number): Promise<
       if (row === undefined) return undefined;
       const now = deps.clock.now();
       let handled: Handled;
-      if (row.size > deps.maxMessageBytes) {
-        handled = { outcome: { status: 'quarantined', kind: 'quarantine', ticketId: null,
-          reason: `message is ${row.size} bytes, over the limit of ${deps.maxMessageBytes}` }, effects: noEffects() };
+      const big = oversize(row.size, deps.maxMessageBytes);
+      if (big !== undefined) {
+        handled = await tooLarge(tx, deps, row, big.reason);
       } else if (await isDuplicate(tx, row)) {
         handled = { outcome: { status: 'duplicate', kind: 'duplicate', ticketId: null,
           reason: `the same message (${row.message_id ?? ''}) was already processed` }, effects: noEffects() };
       } else {
-        handled = await handle(tx, deps, await parseMail(row.raw), row.id);
+        handled = await handleInbound(tx, deps, row, await parseMail(row.raw));
       }
-      await finishInbound(tx, row.id, now, handled.outcome);
+      await finishInbound(tx, row.id, now, { ...handled.outcome, fromEmail: handled.fromEmail, arrivedAt: handled.arrivedAt });
       effects = handled.effects;
       return { inboundId: row.id, ...handled.outcome };
     });

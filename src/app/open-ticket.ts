@@ -35,7 +35,7 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
 }
 
 export async function openTicket(
-  tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number | null,
+  tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number | null, links: { linkedTo?: string } = {},
 ): Promise<{ ticket: Ticket; effects: Effects }> {
   const now = deps.clock.now();
   const from = mail.from ?? { email: '', name: '' };
@@ -67,6 +67,7 @@ export async function openTicket(
     data: {
       department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null,
       priority: ticket.priority, priorityMatched: priority.matched, customer: customer.email, direction: customer.direction,
+      ...links,
     },
   });
 

@@ -2,11 +2,16 @@
  * Decides what an inbound email is. Pure and table-driven: each rule is a named test with a reason,
  * checked in order, so `tasaeed classify` can say why.
  */
-import type { InboundMail } from './mail.ts';
+import { normalizeForMatch } from './arabic-text.ts';
+import { autoReplyReason, bounceReason, listReason } from './auto-reply.ts';
+import type { InboundMail, MailProblem } from './mail.ts';
 import { findReplyToken, isCoreAddress } from './reply-token.ts';
 import { parseTicketRef } from './ticket-ref.ts';
 
-export type MailKind = 'new' | 'reply' | 'auto_reply' | 'bounce' | 'loop' | 'quarantine';
+export type MailKind = 'new' | 'reply' | 'auto_reply' | 'bounce' | 'loop' | 'list' | 'quarantine';
+
+/** Why a message was quarantined, as a code the sender's notice can explain in their language. */
+export type QuarantineCode = MailProblem['code'] | 'no_sender' | 'empty' | 'too_large' | 'unknown_ticket';
 
 export interface Classification {
   kind: MailKind;
@@ -15,6 +20,10 @@ export interface Classification {
   ticketId?: number;
   /** How the ticket was found. */
   via?: 'reply_token' | 'references' | 'subject_tag';
+  /** For quarantine: what is wrong. */
+  code?: QuarantineCode;
+  /** A new message that forwards someone else's email (Fwd:, إعادة توجيه:). */
+  forwarded?: boolean;
 }
 
 export interface ClassifyContext {
@@ -23,45 +32,63 @@ export interface ClassifyContext {
   loopHeader: string;
   /** Ticket of a Message-ID in In-Reply-To/References that we stored (looked up before classifying). */
   threadTicketId?: number | undefined;
+  /** Messages from this sender within the rate-limit window before this one that did not reply into a ticket. */
+  recentFromSender?: number | undefined;
+  rateLimit?: { max: number; perMs: number } | undefined;
 }
 
-const OUT_OF_OFFICE = [
-  /^(auto(matic)?[ -]?reply|out of (the )?office|away from (the )?office|autosvar|abwesenheit)/i,
-  /^(رد تلقائي|الرد التلقائي|خارج المكتب|رسالة تلقائية)/,
-];
+type Hit = Omit<Classification, 'ticketId' | 'via'>;
+type Thread = Pick<Classification, 'ticketId' | 'via'>;
+type Rule = (m: InboundMail, ctx: ClassifyContext, thread: Thread | undefined) => Hit | undefined;
 
-type Rule = (m: InboundMail, ctx: ClassifyContext) => Omit<Classification, 'ticketId' | 'via'> | undefined;
+/** A plain addr-spec: anything else (quotes, spaces, line breaks) must never reach an outgoing header. */
+const SAFE_ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$/i;
 
-const header = (m: InboundMail, name: string): string | undefined => m.headers.get(name)?.trim().toLowerCase();
+const FORWARD_PREFIX = /^\s*(?:\[[^\]]{0,60}\]\s*)?(fwd?|fw|tr|wg|rv|اعاده توجيه|اعاده ارسال|تحويل|محول)\s*[:：]/iu;
+
+export function isForwardSubject(subject: string): boolean {
+  return FORWARD_PREFIX.test(normalizeForMatch(subject));
+}
+
+/** The subject without the Fwd:/FW:/إعادة توجيه: prefixes, for the ticket's title. */
+export function withoutForwardPrefix(subject: string): string {
+  let s = subject.trim();
+  for (let i = 0; i < 5; i += 1) {
+    const m = /^(fwd?|fw|tr|wg|rv|إعادة توجيه|اعادة توجيه|إعادة إرسال|تحويل|محول)\s*[:：]\s*/iu.exec(s);
+    if (m === null) break;
+    s = s.slice(m[0].length);
+  }
+  return s === '' ? subject.trim() : s;
+}
+
+const quarantine = (code: QuarantineCode, reason: string): Hit => ({ kind: 'quarantine', code, reason });
 
 const RULES: readonly Rule[] = [
-  (m) => (m.from === null || m.from.email === '' ? { kind: 'quarantine', reason: 'no sender address (From)' } : undefined),
-  (m, ctx) => (header(m, ctx.loopHeader) !== undefined
-    ? { kind: 'loop', reason: `carries our own ${ctx.loopHeader} header` } : undefined),
+  (m) => (m.from === null || m.from.email === '' ? quarantine('no_sender', 'no sender address (From)') : undefined),
+  (m) => (m.from !== null && !SAFE_ADDRESS.test(m.from.email)
+    ? quarantine('bad_sender', 'the sender address (From) is not a plain email address') : undefined),
+  (m, ctx) => (m.headers.has(ctx.loopHeader) ? { kind: 'loop', reason: `carries our own ${ctx.loopHeader} header` } : undefined),
   (m, ctx) => (isCoreAddress(ctx.coreMailbox, m.from?.email ?? '')
     ? { kind: 'loop', reason: 'sent from the Core mailbox itself' } : undefined),
-  (m) => (m.contentType.startsWith('multipart/report') && m.contentType.includes('delivery-status')
-    ? { kind: 'bounce', reason: 'delivery status notification (multipart/report)' } : undefined),
-  (m) => (/^(mailer-daemon|postmaster)@/i.test(m.from?.email ?? '')
-    ? { kind: 'bounce', reason: `sent by ${m.from?.email ?? ''}` } : undefined),
-  (m) => {
-    const v = header(m, 'auto-submitted');
-    return v !== undefined && v !== 'no' ? { kind: 'auto_reply', reason: `Auto-Submitted: ${v}` } : undefined;
+  (m, ctx, thread) => {
+    const limit = ctx.rateLimit;
+    const recent = ctx.recentFromSender ?? 0;
+    if (thread !== undefined || limit === undefined || recent < limit.max) return undefined;
+    const minutes = Math.round(limit.perMs / 60_000);
+    return { kind: 'loop', reason: `rate limit: ${recent} earlier messages from ${m.from?.email ?? ''} within ${minutes} min (limit ${limit.max}); recorded, not answered` };
   },
   (m) => {
-    const name = ['x-autoreply', 'x-autorespond', 'x-auto-response-suppress'].find((h) => header(m, h) !== undefined);
-    return name === undefined ? undefined : { kind: 'auto_reply', reason: `${name} header` };
+    const p = m.problems?.[0];
+    return p === undefined ? undefined : quarantine(p.code, p.detail);
   },
-  (m) => {
-    const v = header(m, 'precedence');
-    return v === 'bulk' || v === 'junk' || v === 'list' ? { kind: 'auto_reply', reason: `Precedence: ${v}` } : undefined;
-  },
-  (m) => (OUT_OF_OFFICE.some((re) => re.test(m.subject.trim()))
-    ? { kind: 'auto_reply', reason: 'out-of-office subject' } : undefined),
+  (m) => { const r = bounceReason(m); return r === undefined ? undefined : { kind: 'bounce', reason: r }; },
+  // Before the auto-reply rules: list mail carries Precedence: list/bulk too, but it is list traffic.
+  (m) => { const r = listReason(m); return r === undefined ? undefined : { kind: 'list', reason: r }; },
+  (m) => { const r = autoReplyReason(m); return r === undefined ? undefined : { kind: 'auto_reply', reason: r }; },
 ];
 
 /** Which ticket a message answers: signed token, then our Message-IDs, then the subject tag. */
-function threadOf(m: InboundMail, ctx: ClassifyContext): Pick<Classification, 'ticketId' | 'via'> | undefined {
+function threadOf(m: InboundMail, ctx: ClassifyContext): Thread | undefined {
   const token = findReplyToken(ctx.coreMailbox, m.recipients);
   if (token !== undefined) return { ticketId: token.ticketId, via: 'reply_token' };
   if (ctx.threadTicketId !== undefined) return { ticketId: ctx.threadTicketId, via: 'references' };
@@ -72,12 +99,14 @@ function threadOf(m: InboundMail, ctx: ClassifyContext): Pick<Classification, 't
 export function classify(m: InboundMail, ctx: ClassifyContext): Classification {
   const thread = threadOf(m, ctx);
   for (const rule of RULES) {
-    const hit = rule(m, ctx);
+    const hit = rule(m, ctx, thread);
     if (hit !== undefined) return { ...hit, ...thread };
   }
   if (thread !== undefined) return { kind: 'reply', reason: `reply matched by ${thread.via ?? ''}`, ...thread };
-  if (m.subject.trim() === '' && m.text.trim() === '') {
-    return { kind: 'quarantine', reason: 'no subject and no text: nothing to escalate' };
+  if (m.subject.trim() === '' && m.text.trim() === '' && m.attachments.length === 0) {
+    return quarantine('empty', 'no subject and no text: nothing to escalate');
   }
-  return { kind: 'new', reason: 'a new escalation' };
+  return isForwardSubject(m.subject)
+    ? { kind: 'new', reason: 'a new escalation (forwarded message)', forwarded: true }
+    : { kind: 'new', reason: 'a new escalation' };
 }

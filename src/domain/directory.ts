@@ -21,12 +21,18 @@ export class Directory {
   private readonly departments: ReadonlyMap<string, Department>;
 
   constructor(readonly policy: Policy) {
-    this.people = new Map(policy.people.map((p) => [p.email, p]));
+    // A person is found by their address or any of their aliases.
+    this.people = new Map(policy.people.flatMap((p) => [p.email, ...p.aliases].map((e) => [e, p] as const)));
     this.departments = new Map(policy.departments.map((d) => [d.key, d]));
   }
 
   person(email: string): Person | undefined {
     return this.people.get(email.toLowerCase());
+  }
+
+  /** The person's main address when the email is one of their aliases; otherwise the address itself. */
+  canonical(email: string): string {
+    return this.person(email)?.email ?? email.toLowerCase();
   }
 
   department(key: string | null | undefined): Department | undefined {

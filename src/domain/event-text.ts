@@ -17,7 +17,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'note': return `ملاحظة من ${who}: ${str(d.text)}`;
       case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reason)}`;
       case 'auto_reply': return `رد تلقائي من ${who} (لم يُرد عليه)`;
-      case 'bounce': return `تعذّر تسليم رسالة: ${str(d.reason)}`;
+      case 'bounce': return `${d.delayed === true ? 'تأخّر' : 'تعذّر'} تسليم رسالة${str(d.recipient) ? ` إلى ${str(d.recipient)}` : ''}: ${str(d.diagnostic) || str(d.reason)}`;
       case 'reminder': return `تذكير ${str(d.percent)}٪ من المهلة إلى ${str(d.to)}`;
       case 'customer_updated': return `تحديث للعميل ${str(d.to)}`;
       case 'priority_set': return `الأولوية: ${str(d.priority)} بواسطة ${who}`;
@@ -27,6 +27,9 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'contacted': return `تواصل ${who} مع رئيس ${str(d.department)}`;
       case 'policy_sent': return `أُرسلت معايير السياسة إلى ${who}`;
       case 'customer_set': return `بيانات العميل: ${str(d.email)} — ${str(d.direction)}`;
+      case 'reopened': return `إعادة فتح التذكرة برد من ${who}`;
+      case 'linked': return `رد بعد إغلاق التذكرة من ${who}: فُتحت تذكرة متابعة ${str(d.followUp)}`;
+      case 'sender_checked': return `التحقق من هوية المرسل ${who} لأمر ${str(d.command)}: DMARC ${str(d.dmarc)}`;
     }
   }
   switch (e.kind) {
@@ -38,7 +41,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     case 'note': return `Note from ${who}: ${str(d.text)}`;
     case 'command_refused': return `Command ${str(d.command)} from ${who} refused: ${str(d.reason)}`;
     case 'auto_reply': return `Auto-reply from ${who} (not answered)`;
-    case 'bounce': return `A message could not be delivered: ${str(d.reason)}`;
+    case 'bounce': return `A message ${d.delayed === true ? 'is delayed' : 'could not be delivered'}${str(d.recipient) ? ` to ${str(d.recipient)}` : ''}: ${str(d.diagnostic) || str(d.reason)}`;
     case 'reminder': return `Reminder at ${str(d.percent)}% of the deadline to ${str(d.to)}`;
     case 'customer_updated': return `Update sent to the customer ${str(d.to)}`;
     case 'priority_set': return `Priority ${str(d.priority)} set by ${who}`;
@@ -48,5 +51,8 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     case 'contacted': return `${who} contacted the head of ${str(d.department)}`;
     case 'policy_sent': return `Policy standards sent to ${who}`;
     case 'customer_set': return `Customer: ${str(d.email)} — ${str(d.direction)}`;
+    case 'reopened': return `Reopened by a reply from ${who}`;
+    case 'linked': return `Reply from ${who} after the ticket was closed: follow-up ticket ${str(d.followUp)} opened`;
+    case 'sender_checked': return `Sender ${who} checked for ${str(d.command)}: DMARC ${str(d.dmarc)}`;
   }
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, duration, email, localized, localTime, ROLE_NAMES } from './policy-types.ts';
+import { inboundPolicySchema } from './inbound-policy.ts';
 
 export { COMMANDS, ROLE_NAMES, type Actor, type Audience, type CommandName, type RoleName } from './policy-types.ts';
 
@@ -12,6 +13,8 @@ const person = z.object({
   email,
   name: localized,
   locale: z.enum(['ar', 'en']).default('ar'),
+  /** Other addresses the same person writes from (a personal or second work address). */
+  aliases: z.array(email).default([]),
 }).strict();
 
 const department = z.object({
@@ -62,6 +65,7 @@ const policySchema = z.object({
   reports: z.object({
     daily: z.object({ time: localTime, recipients: z.array(audience).min(1) }).strict(),
   }).strict(),
+  inbound: inboundPolicySchema,
 }).strict();
 
 function isTimeZone(tz: string): boolean {
@@ -103,6 +107,13 @@ function crossCheck(p: Policy): string[] {
     if (seen.has(x.email)) problems.push(`people[${i}].email: ${x.email} is listed twice`);
     seen.add(x.email);
     if (x.email === p.core.mailbox) problems.push(`people[${i}].email: the Core mailbox is not a person`);
+  });
+  p.people.forEach((x, i) => {
+    x.aliases.forEach((a, j) => {
+      if (seen.has(a)) problems.push(`people[${i}].aliases[${j}]: ${a} is already used by someone in people`);
+      if (a === p.core.mailbox) problems.push(`people[${i}].aliases[${j}]: the Core mailbox is not a person`);
+      seen.add(a);
+    });
   });
   p.core.members.forEach((m, i) => { need(m, `core.members[${i}]`); });
   for (const r of ROLE_NAMES) need(p.roles[r], `roles.${r}`);

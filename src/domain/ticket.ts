@@ -27,7 +27,7 @@ export interface Ticket {
 
 export type EventKind =
   | 'created' | 'routed' | 'escalated' | 'resolved' | 'reply' | 'note'
-  | 'command_refused' | 'auto_reply' | 'bounce'
+  | 'command_refused' | 'auto_reply' | 'bounce' | 'reopened' | 'linked' | 'sender_checked'
   | 'reminder' | 'customer_updated' | 'priority_set' | 'assigned' | 'plan_set' | 'deadline_set'
   | 'contacted' | 'policy_sent' | 'customer_set';
 

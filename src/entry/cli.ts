@@ -2,19 +2,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command } from 'commander';
+import { listAttachments } from '../adapters/attachment-store.ts';
 import { loadConfig } from '../adapters/config.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import { createLogger } from '../adapters/logger.ts';
-import { parseMail } from '../adapters/mail-parse.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { listEvents, loadTicketByRef } from '../adapters/ticket-store.ts';
 import { buildDailyReport, dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
-import { LOOP_HEADER } from '../app/deps.ts';
+import { classifyFile } from '../app/classify-file.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
-import { classify } from '../domain/classify.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
+import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { printTable } from './table.ts';
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
@@ -75,15 +75,12 @@ program.command('classify <files...>').description('say what each .eml file is a
   .option('--json', 'print one JSON line per file').option('--core <address>', 'the Core mailbox', 'core@example.test')
   .action(async (files: string[], o: { json?: boolean; core: string }) => {
     for (const file of files) {
-      let result: { kind: string; reason: string; ticketId?: number };
-      try {
-        result = classify(await parseMail(await readFile(file)), { coreMailbox: o.core, loopHeader: LOOP_HEADER });
-      } catch (err) {
-        result = { kind: 'quarantine', reason: `cannot be read or parsed: ${err instanceof Error ? err.message : String(err)}` };
-      }
+      const result = await classifyFile(file, { coreMailbox: o.core });
       console.log(o.json === true ? JSON.stringify({ file, ...result }) : `${file}: ${result.kind} — ${result.reason}`);
     }
   });
+
+registerQuarantineCommands(program, withApp);
 
 program.command('tickets').description('ticket listings').command('list').description('list tickets, newest first')
   .option('--status <status>', 'triage | open | resolved').option('--limit <n>', 'how many', '50').option('--json', 'print JSON')
@@ -106,7 +103,8 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       const events = await listEvents(app.deps.db, t.id);
       const outbox = await app.deps.db('outbox').where({ ticket_id: t.id }).orderBy('id').select('id', 'template', 'to_email', 'status', 'message_id', 'sent_at') as Record<string, unknown>[];
       const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('due_at').select('kind', 'level', 'seq', 'due_at', 'status') as Record<string, unknown>[];
-      if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines })); return; }
+      const attachments = await listAttachments(app.deps.db, { ticketId: t.id });
+      if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines, attachments })); return; }
       const locale = o.lang === 'en' ? 'en' : 'ar';
       console.log(`${t.ref}  [${t.status}]  priority ${t.priority}  level ${t.level}  ${t.departmentKey ?? '(triage)'}  owner ${t.ownerEmail ?? '—'}\n${t.subject}\nfrom ${t.originatorEmail}${t.customerEmail === null ? '' : `  customer ${t.customerEmail}`}`);
       if (t.actionPlan !== null) console.log(`action plan: ${t.actionPlan}`);
@@ -115,6 +113,10 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       for (const e of events) console.log(`  ${e.createdAt.toISOString()}  ${describeEvent(e, locale)}`);
       console.log('\nemails:');
       printTable(outbox.map((r) => ({ ...r, sent_at: r.sent_at === null ? '' : (r.sent_at as Date).toISOString() })));
+      if (attachments.length > 0) {
+        console.log('\nattachments:');
+        printTable(attachments.map((a) => ({ name: a.filename, type: a.content_type, size: a.size, stored: a.stored ? 'yes' : a.skipped_reason ?? 'no', contains: a.contains?.join(', ') ?? '' })));
+      }
       console.log('\ntimers:');
       printTable(deadlines.map((r) => ({ ...r, due_at: (r.due_at as Date).toISOString() })));
     });

@@ -3,6 +3,8 @@ import type { ImapListener } from '../adapters/imap.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import type { Config } from '../adapters/config.ts';
 import { createLogger, type Logger } from '../adapters/logger.ts';
+import { mailauthVerifier } from '../adapters/dmarc-check.ts';
+import { createResolver } from '../adapters/dns-resolver.ts';
 import { createMailer } from '../adapters/mailer.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
@@ -35,6 +37,11 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
+    inbound: {
+      authMode: config.INBOUND_AUTH,
+      verifier: config.INBOUND_AUTH === 'off' ? undefined : mailauthVerifier(createResolver(config.INBOUND_AUTH_DNS_FILE)),
+      maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES, maxAttachments: config.MAX_ATTACHMENTS,
+    },
   };
   return {
     deps, queues,

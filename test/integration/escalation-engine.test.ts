@@ -30,7 +30,7 @@ describe('the whole ladder', () => {
   beforeAll(async () => {
     inst = await Installation.create('ladder', [
       { after: '6s', notify: ['general_manager'] }, { after: '5s', notify: ['customer_service_manager'] },
-    ], SECONDS_POLICY);
+    ], { policy: SECONDS_POLICY });
     await inst.addMailboxes(['client@hospital.test']);
     await inst.start();
   });
@@ -145,7 +145,7 @@ describe('policy review (step 12)', () => {
 describe('Redis flushed with 1,000 timers pending', () => {
   let inst: Installation;
   beforeAll(async () => {
-    inst = await Installation.create('flush', [{ after: '1h', notify: ['general_manager'] }], {}, { redisDb: 7 });
+    inst = await Installation.create('flush', [{ after: '1h', notify: ['general_manager'] }], { redisDb: 7 });
   });
   afterAll(async () => { await inst.close(); });
 

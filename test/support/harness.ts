@@ -63,13 +63,22 @@ export class Installation {
 
   private constructor(readonly domain: string, readonly policy: Record<string, unknown>) {}
 
-  /** `extra` overrides top-level policy sections; `redisDb` gives the installation a Redis database of its own. */
-  static async create(label: string, ladder: { after: string; notify: string[] }[],
-    extra: Record<string, unknown> = {}, opts: { redisDb?: number } = {}): Promise<Installation> {
+  /**
+   * `opts.policy` adjusts the test policy (a function, or sections to set); `opts.env` adds settings (it may write
+   * files into the installation's dir); `opts.redisDb` gives the installation a Redis database of its own.
+   */
+  static async create(label: string, ladder: { after: string; notify: string[] }[], opts: {
+    policy?: ((p: Record<string, unknown>, domain: string) => void) | Record<string, unknown>;
+    env?: (inst: Installation) => Record<string, string>;
+    redisDb?: number;
+  } = {}): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
-    const inst = new Installation(domain, { ...testPolicy(domain, ladder), ...extra });
-    await inst.setup(id, opts.redisDb);
+    const policy = testPolicy(domain, ladder);
+    if (typeof opts.policy === 'function') opts.policy(policy, domain);
+    else Object.assign(policy, opts.policy);
+    const inst = new Installation(domain, policy);
+    await inst.setup(id, opts.env?.(inst) ?? {}, opts.redisDb);
     return inst;
   }
 
@@ -80,7 +89,7 @@ export class Installation {
 
   addr(local: string): string { return `${local}@${this.domain}`; }
 
-  private async setup(id: string, redisDb?: number): Promise<void> {
+  private async setup(id: string, extraEnv: Record<string, string>, redisDb?: number): Promise<void> {
     const env = inject('services');
     const services = await readRunningServices(inject('servicesName'));
     if (services === undefined) throw new Error('the test services are not running');
@@ -99,6 +108,7 @@ export class Installation {
       IMAP_USER: `core@${this.domain}`, IMAP_PASSWORD: PASSWORD,
       SMTP_HOST: '127.0.0.1', SMTP_PORT: env.LMTP_PORT, SMTP_LMTP: 'true',
       QUEUE_PREFIX: id, RECONCILE_EVERY: '2s', LOG_LEVEL: 'info',
+      ...extraEnv,
     };
     this.config = loadConfig(vars as NodeJS.ProcessEnv);
     this.env = vars;
@@ -106,6 +116,9 @@ export class Installation {
   }
 
   env: Record<string, string> = {};
+
+  /** The environment `tasaeed` runs with in this installation (for running CLI commands). */
+  get environment(): Readonly<Record<string, string>> { return this.env; }
 
   /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
   async start(): Promise<void> {
@@ -157,11 +170,16 @@ export class Installation {
   }
 
   /** APPENDs a raw message to the Core mailbox, as a mail server's delivery would. */
-  async appendToCore(raw: string | Buffer): Promise<void> {
+  async appendToCore(raw: string | Buffer, mailbox = 'INBOX'): Promise<void> {
+    await this.withCoreImap(async (client) => { await client.append(mailbox, raw); });
+  }
+
+  /** An IMAP session on the Core mailbox, for tests that manage its folders. */
+  async withCoreImap<T>(fn: (client: ImapFlow) => Promise<T>): Promise<T> {
     const client = this.imap(this.addr('core'));
     await client.connect();
     try {
-      await client.append('INBOX', raw);
+      return await fn(client);
     } finally {
       await client.logout();
     }

@@ -1,0 +1,56 @@
+/**
+ * Attachments and inline images of inbound messages, stored as received (never decompressed or opened), within
+ * size and count limits; a part over a limit is still listed by name, type and size.
+ */
+import { createHash } from 'node:crypto';
+import type { MailAttachment } from '../domain/mail.ts';
+import type { Tx } from './ticket-store.ts';
+
+export interface AttachmentLimits {
+  maxBytes: number;
+  maxCount: number;
+}
+
+export interface StoredAttachment {
+  position: number;
+  filename: string;
+  content_type: string;
+  size: number;
+  inline: boolean;
+  stored: boolean;
+  skipped_reason: string | null;
+  contains: string[] | null;
+}
+
+function skipReason(a: MailAttachment, index: number, limits: AttachmentLimits): string | null {
+  if (index >= limits.maxCount) return `more than ${limits.maxCount} attachments: listed, not stored`;
+  if (a.size > limits.maxBytes) return `${a.size} bytes, over the limit of ${limits.maxBytes}: listed, not stored`;
+  if (a.content === undefined) return 'no content';
+  return null;
+}
+
+export async function storeAttachments(tx: Tx, o: {
+  inboundId: number; ticketId: number | null; attachments: readonly MailAttachment[]; limits: AttachmentLimits;
+}): Promise<number> {
+  if (o.attachments.length === 0) return 0;
+  const rows = o.attachments.map((a, i) => {
+    const skipped = skipReason(a, i, o.limits);
+    const content = skipped === null && a.content !== undefined ? Buffer.from(a.content) : null;
+    return {
+      inbound_id: o.inboundId, ticket_id: o.ticketId, position: i, filename: a.filename.slice(0, 500),
+      content_type: a.contentType.slice(0, 200), size: a.size, inline: a.inline === true,
+      content_id: a.contentId?.slice(0, 500) ?? null,
+      sha256: content === null ? null : createHash('sha256').update(content).digest('hex'),
+      content, skipped_reason: skipped, contains: a.contains === undefined ? null : JSON.stringify(a.contains),
+    };
+  });
+  await tx('inbound_attachments').insert(rows).onConflict(['inbound_id', 'position']).ignore();
+  return rows.filter((r) => r.content !== null).length;
+}
+
+export async function listAttachments(tx: Tx, where: { inboundId: number } | { ticketId: number }): Promise<StoredAttachment[]> {
+  const q = tx('inbound_attachments').orderBy(['inbound_id', 'position'])
+    .select('position', 'filename', 'content_type', 'size', 'inline', tx.raw('content is not null as stored'), 'skipped_reason', 'contains');
+  const rows = await ('inboundId' in where ? q.where({ inbound_id: where.inboundId }) : q.where({ ticket_id: where.ticketId })) as StoredAttachment[];
+  return rows;
+}

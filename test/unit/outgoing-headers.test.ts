@@ -1,0 +1,58 @@
+/**
+ * Untrusted text from an inbound message (its subject, the sender's name, a mail server's diagnostic) ends up in
+ * emails we send. It must never add a header line, and it is escaped in HTML.
+ */
+import { readFileSync } from 'node:fs';
+import nodemailer from 'nodemailer';
+import { describe, expect, it } from 'vitest';
+import { parseMail } from '../../src/adapters/mail-parse.ts';
+import { Templates } from '../../src/adapters/templates.ts';
+
+const templates = new Templates();
+const view = (subject: string) => ({
+  ref: 'T-000012', subject, description: 'd', department: null, originator: 'x', createdAt: 'c', dueAt: 'd', priority: 'p',
+});
+
+async function build(subject: string, fromName: string): Promise<string> {
+  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const info = await t.sendMail({
+    from: { name: 'الكور', address: 'core@ufuq.test' }, to: 'clerk.ops@ufuq.test', subject, text: fromName,
+    headers: { 'X-Tasaeed': 'T-000012', 'Auto-Submitted': 'auto-generated' },
+  }) as { message: Buffer };
+  const raw = info.message.toString('utf8');
+  return raw.slice(0, raw.indexOf('\r\n\r\n'));
+}
+
+describe('untrusted text and outgoing headers', () => {
+  it('keeps an injected "Bcc:" inside the subject of every email about the ticket', async () => {
+    const mail = await parseMail(readFileSync('test/fixtures/mail/header-injection-subject.eml'));
+    for (const name of ['ack', 'ticket-copy', 'triage', 'bounce-alert', 'reopened', 'quarantine-notice', 'escalation', 'resolved',
+      'command-refused', 'reminder', 'customer-update', 'assigned', 'contact', 'policy-summary']) {
+      for (const locale of ['ar', 'en'] as const) {
+        const r = templates.render(name, locale, {
+          org: 'o', title: mail.subject, recipient: 'r', ticket: view(`${mail.subject}\r\nBcc: raw@evil.example`), window: 'w', nextLevel: 'n',
+          departments: [], example: '', failedRecipient: 'a@b.test', failedName: 'n', what: null, status: '5.1.1', diagnostic: null,
+          by: 'b', text: null, previousRootCause: null, subject: `${mail.subject}\nX-Evil: 2`, reason: 'r', receivedAt: 't', core: 'core@ufuq.test',
+          level: 1, levelName: 'l', manual: false, overdueSince: 'o', history: [], resolvedBy: 'b', resolvedAt: 't', rootCause: 'c',
+          prevention: 'p', comment: null, command: '#x', commands: [], percent: 50, breached: false, left: '1h', plan: null,
+          lastActivity: null, escalated: false, resolved: false, message: null, priorities: [], ladder: [], hours: 'h',
+          reminders: 'r', updates: 'u', standardsUrl: null,
+        });
+        const head = await build(r.subject, mail.from?.name ?? '');
+        expect(head).not.toMatch(/^(bcc|x-evil):/im);
+        expect(head.match(/^to:/gim)).toHaveLength(1);
+      }
+    }
+  });
+
+  it('escapes a mail server diagnostic in the HTML of the bounce alert', () => {
+    const r = templates.render('bounce-alert', 'ar', {
+      org: 'o', title: 't', recipient: 'r', ticket: view('s'), failedRecipient: 'head@ufuq.test', failedName: 'رئيس',
+      what: 'نسخة التذكرة', status: '5.1.1', diagnostic: '550 <script>alert(1)</script>',
+    });
+    expect(r.html).toContain('&lt;script&gt;');
+    expect(r.html).not.toContain('<script>');
+    expect(r.html).toContain('dir="rtl"');
+    expect(r.subject).toBe('[T-000012] تعذّر تسليم رسالة من التذكرة: s');
+  });
+});
