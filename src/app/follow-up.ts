@@ -4,6 +4,7 @@
  * is a subject tag from someone the policy does not know — a new ticket is opened that links the old one.
  */
 import { addEvent, addThreadIds, updateTicket, type Tx } from '../adapters/ticket-store.ts';
+import { isAcknowledgement } from '../domain/acknowledgement.ts';
 import { firstDeadline } from '../domain/escalation-ladder.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { stripQuoted } from '../domain/quote-strip.ts';
@@ -30,6 +31,11 @@ export async function followUpResolved(tx: Tx, deps: AppDeps, o: {
   const resolvedAt = ticket.resolvedAt ?? ticket.updatedAt;
   const within = now.getTime() - resolvedAt.getTime() <= deps.policy.inbound.reopen_within;
   const known = deps.directory.person(sender) !== undefined || sender === ticket.originatorEmail;
+  if (within && isAcknowledgement(text)) {
+    await addThreadIds(tx, ticket.id, [mail.messageId]);
+    await addEvent(tx, { ticketId: ticket.id, kind: 'reply', actor: sender, inboundId, at: now, data: { text } });
+    return { reason: `a thank-you on resolved ${ticket.ref}: recorded, not reopened`, ticketId: ticket.id, effects: { outboxIds: [], timers: [] } };
+  }
   if (within && (o.via !== 'subject_tag' || known)) {
     const status = ticket.departmentKey === null ? 'triage' : 'open';
     const deadline = firstDeadline(deps.policy, ticket.priority, now);

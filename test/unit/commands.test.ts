@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/domain/commands.ts';
 import { stripQuoted } from '../../src/domain/quote-strip.ts';
+import { isAcknowledgement } from '../../src/domain/acknowledgement.ts';
 
 describe('parseCommand', () => {
   it('reads an Arabic #حل with root cause and preventive measure', () => {
@@ -46,4 +47,12 @@ describe('stripQuoted', () => {
   it.each(cases)('%s', (_n, input, expected) => {
     expect(stripQuoted(input)).toBe(expected);
   });
+});
+
+describe('isAcknowledgement', () => {
+  it.each([
+    ['شكراً جزيلاً', true], ['شكرا لكم', true], ['مشكورين على سرعة الحل', true], ['تمام، وصلت', true], ['Thanks!', true],
+    ['OK thank you', true], ['المبلغ لم يصل حتى الآن', false], ['شكراً، لكن المشكلة عادت اليوم صباحاً والعميل غاضب جداً ويطلب حلاً نهائياً', false],
+    ['', false], ['Thanks, but it is broken again', false],
+  ])('%s → %s', (text, expected) => { expect(isAcknowledgement(text)).toBe(expected); });
 });
