@@ -11,11 +11,12 @@ import { LOOP_HEADER, type AppDeps } from './deps.ts';
 import { noEffects, type Effects } from './effects.ts';
 import { applyReply } from './apply-command.ts';
 import { openTicket } from './open-ticket.ts';
+import { applyReportReply } from './report-reply.ts';
 
 export interface Outcome {
   inboundId: number;
   status: 'processed' | 'quarantined' | 'duplicate';
-  kind: MailKind | 'duplicate';
+  kind: MailKind | 'duplicate' | 'report_reply';
   reason: string;
   ticketId: number | null;
 }
@@ -35,6 +36,12 @@ async function handle(tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: numbe
   const c = await classifyStored(tx, deps, mail);
   const done = (status: Outcome['status'], reason: string, ticketId: number | null, effects = noEffects()): Handled =>
     ({ outcome: { status, kind: c.kind, reason, ticketId }, effects });
+  if (c.kind === 'new' || c.kind === 'reply') {
+    const onReport = await applyReportReply(tx, deps, mail, inboundId);
+    if (onReport !== undefined) {
+      return { outcome: { status: onReport.status, kind: 'report_reply', reason: onReport.reason, ticketId: null }, effects: onReport.effects };
+    }
+  }
   const ticket = c.ticketId === undefined ? undefined : await loadTicket(tx, c.ticketId, true);
   switch (c.kind) {
     case 'quarantine':

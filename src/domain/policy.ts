@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { reportsSchema } from './report-policy.ts';
 
 const email = z.email().transform((s) => s.toLowerCase());
 const localized = z.object({ ar: z.string().min(1), en: z.string().min(1) }).strict();
@@ -15,7 +16,6 @@ const duration = z.string().transform((s, ctx) => {
   }
   return ms;
 });
-const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour clock)');
 
 export const ROLE_NAMES = ['general_manager', 'customer_service_manager', 'quality_assurance'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -71,9 +71,7 @@ const policySchema = z.object({
     note: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
     route: z.array(actor).min(1).default(['core']),
   }).strict().prefault({}),
-  reports: z.object({
-    daily: z.object({ time: localTime, recipients: z.array(audience).min(1) }).strict(),
-  }).strict(),
+  reports: reportsSchema(audience),
 }).strict();
 
 function isTimeZone(tz: string): boolean {
@@ -89,6 +87,7 @@ export type Policy = z.output<typeof policySchema>;
 export type Person = Policy['people'][number];
 export type Department = Policy['departments'][number];
 export type LadderLevel = Policy['ladder'][number];
+export type ReportsPolicy = Policy['reports'];
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';

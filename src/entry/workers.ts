@@ -1,9 +1,9 @@
 /** BullMQ workers: send outbound email, fire escalation deadlines, run scheduled reports. */
 import { DelayedError, Worker, type Job } from 'bullmq';
 import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob } from '../adapters/queue.ts';
-import { dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
 import { fireDeadline } from '../app/fire-deadline.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
+import { runReportJob, scheduleReports } from './report-schedules.ts';
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -32,20 +32,14 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     return r.result;
   }, { ...opts, concurrency: 16 });
 
-  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
-    const period = job.data.period ?? dailyPeriod(deps, deps.clock.now());
-    return await sendDailyReport(deps, period);
-  }, { ...opts, concurrency: 1 });
+  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => await runReportJob(deps, job), { ...opts, concurrency: 1 });
 
   for (const w of [outbound, deadlines, reports]) {
     w.on('failed', (job, err) => { deps.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
     w.on('error', (err) => { deps.log.error({ queue: w.name, err: err.message }, 'worker error'); });
   }
 
-  const [hh = '07', mm = '00'] = deps.policy.reports.daily.time.split(':');
-  await queues.reports.upsertJobScheduler('daily-report',
-    { pattern: `${Number(mm)} ${Number(hh)} * * *`, tz: deps.policy.timezone },
-    { name: 'daily', data: { kind: 'daily' } });
+  await scheduleReports(deps, queues);
 
   await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady()]);
   return {
