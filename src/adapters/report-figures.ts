@@ -8,11 +8,13 @@
  * - resolved: tickets resolved in the period; time to resolve = resolved_at − created_at of those tickets.
  * - within the deadline: of the tickets whose level-1 deadline (the first 24 hours) fell in the period, those
  *   resolved before that deadline's due_at. Every such outcome is settled when the period ends.
- * - escalated: tickets that reached level ≥ 1 (the General Manager) in the period ('escalated' events).
+ * - escalated: tickets that reached level ≥ 1 (the General Manager) in the period: every 'escalated' event is a
+ *   step up the ladder from level 1 on (fire-deadline.ts), so a ticket with one in the period counts once.
  * - reminders: 'reminder' events in the period.
  * - open at the end: created before the period ended and not resolved by then.
  */
 import type { Db } from './db.ts';
+import { reportRows } from './report-sql.ts';
 
 export interface DepartmentFigures {
   /** Department key; null for tickets still awaiting routing. Ignored on the total row. */
@@ -34,9 +36,7 @@ interface Grouped { g: number; d: string | null }
 
 const key = (r: Grouped): string => (r.g === 1 ? '*' : `:${r.d ?? ''}`);
 
-async function rows<T extends Grouped>(db: Db, sql: string, bindings: Record<string, unknown>): Promise<T[]> {
-  return ((await db.raw(sql, bindings)) as { rows: T[] }).rows;
-}
+const rows = reportRows;
 
 export async function departmentFigures(db: Db, from: Date, to: Date): Promise<DepartmentFigures[]> {
   const b = { from, to };
@@ -58,7 +58,6 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
       select grouping(t.department_key) g, t.department_key d, count(distinct e.ticket_id)::int n
       from ticket_events e join tickets t on t.id = e.ticket_id
       where e.kind = 'escalated' and e.created_at >= :from and e.created_at < :to
-        and coalesce((e.data->>'level')::int, 1) >= 1
       group by grouping sets ((t.department_key), ())`, b),
     rows<Grouped & { n: number }>(db, `
       select grouping(t.department_key) g, t.department_key d, count(*)::int n
@@ -96,29 +95,27 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
 export type TrendMeasure = 'received' | 'resolved' | 'escalated';
 export interface TrendCount { bucket: string; department: string | null; n: number }
 
-/** SQL for the key of the day, Saudi week (starting Sunday) or month an instant falls in, in the policy's timezone. */
-function bucket(cadence: 'day' | 'week' | 'month', column: string): string {
-  const local = `(${column} at time zone :tz)`;
-  switch (cadence) {
-    case 'day': return `to_char(${local}, 'YYYY-MM-DD')`;
-    case 'week': return `to_char(date_trunc('week', ${local} + interval '1 day') - interval '1 day', 'YYYY-MM-DD')`;
-    case 'month': return `to_char(${local}, 'YYYY-MM')`;
-  }
-}
+/** One unit of a trend: its period key and its instants. */
+export interface TrendBucket { key: string; from: Date; to: Date }
 
-/** Counts per (day | week | month, department) over [from, to), for trend charts. */
-export async function trendCounts(db: Db, measure: TrendMeasure, cadence: 'day' | 'week' | 'month',
-  from: Date, to: Date, timeZone: string): Promise<TrendCount[]> {
-  const b = { from, to, tz: timeZone };
-  const sql = {
-    received: `select ${bucket(cadence, 'created_at')} bucket, department_key department, count(*)::int n
-      from tickets where created_at >= :from and created_at < :to group by 1, 2`,
-    resolved: `select ${bucket(cadence, 'resolved_at')} bucket, department_key department, count(*)::int n
-      from tickets where resolved_at >= :from and resolved_at < :to group by 1, 2`,
-    escalated: `select ${bucket(cadence, 'e.created_at')} bucket, t.department_key department, count(distinct e.ticket_id)::int n
+/**
+ * Counts per (bucket, department), for trend charts. Each bucket is one index range scan, so no per-ticket time
+ * zone arithmetic: the buckets' instants come from report-period.ts.
+ */
+export async function trendCounts(db: Db, measure: TrendMeasure, buckets: readonly TrendBucket[]): Promise<TrendCount[]> {
+  if (buckets.length === 0) return [];
+  const count = {
+    received: `select department_key department, count(*)::int n from tickets
+      where created_at >= p.s and created_at < p.e group by 1`,
+    resolved: `select department_key department, count(*)::int n from tickets
+      where resolved_at >= p.s and resolved_at < p.e group by 1`,
+    escalated: `select t.department_key department, count(distinct e.ticket_id)::int n
       from ticket_events e join tickets t on t.id = e.ticket_id
-      where e.kind = 'escalated' and e.created_at >= :from and e.created_at < :to
-        and coalesce((e.data->>'level')::int, 1) >= 1 group by 1, 2`,
+      where e.kind = 'escalated' and e.created_at >= p.s and e.created_at < p.e group by 1`,
   }[measure];
-  return ((await db.raw(sql, b)) as { rows: TrendCount[] }).rows;
+  return await reportRows<TrendCount>(db, `
+    select p.k bucket, x.department, x.n
+    from unnest(:keys::text[], :starts::timestamptz[], :ends::timestamptz[]) p(k, s, e)
+    cross join lateral (${count}) x`,
+  { keys: buckets.map((b) => b.key), starts: buckets.map((b) => b.from), ends: buckets.map((b) => b.to) });
 }

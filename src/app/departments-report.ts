@@ -12,7 +12,7 @@ import { periodLabel, shortLabel } from '../domain/period-label.ts';
 import { periodInstants, previousPeriod, trendPeriods, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
 import {
-  change, departmentName, generatedText, percent, percentText, totalName, type ReportDeps, type ReportModel, type ViewContext,
+  change, departmentName, generatedText, percent, percentText, totalName, trendBuckets, type ReportDeps, type ReportModel, type ViewContext,
 } from './report-view.ts';
 import { trendTotals } from './weekly-report.ts';
 
@@ -26,11 +26,10 @@ export async function loadDepartmentsReport(deps: ReportDeps, period: Period, as
   const before = previousPeriod(period);
   const prev = periodInstants(before, tz);
   const units = trendPeriods(period, DEPARTMENTS_TREND);
-  const cadence = period.cadence === 'week' ? 'week' : 'month';
   const data = await tracked({
     figures: departmentFigures(deps.db, cur.from, cur.to),
     previous: departmentFigures(deps.db, prev.from, prev.to),
-    trend: trendCounts(deps.db, 'escalated', cadence, periodInstants(units[0] ?? period, tz).from, cur.to, tz),
+    trend: trendCounts(deps.db, 'escalated', trendBuckets(deps, units)),
   }, progress);
   const byKey = (list: readonly DepartmentFigures[]) => new Map(list.filter((f) => !f.total).map((f) => [f.department, f]));
   const now = byKey(data.figures);

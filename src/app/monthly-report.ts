@@ -15,7 +15,7 @@ import { reportTitle } from '../domain/report-title.ts';
 import { periodLabel, shortLabel } from '../domain/period-label.ts';
 import { periodInstants, previousPeriod, trendPeriods, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
-import { deadlineWindow, departmentName, figureCsv, figureRows, generatedText, totalName, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
+import { deadlineWindow, departmentName, figureCsv, figureRows, generatedText, totalName, trendBuckets, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
 import { trendTotals } from './weekly-report.ts';
 
 /** Months in the trend chart (a longer range shows all its months). */
@@ -41,12 +41,11 @@ export async function loadMonthlyReport(deps: ReportDeps, period: Period, asOf: 
   const before = previousPeriod(period);
   const prev = periodInstants(before, tz);
   const months = trendPeriods(period, MONTHLY_TREND);
-  const spanFrom = periodInstants(months[0] ?? period, tz).from;
   const data = await tracked({
     figures: departmentFigures(deps.db, cur.from, cur.to),
     previous: departmentFigures(deps.db, prev.from, prev.to),
-    received: trendCounts(deps.db, 'received', 'month', spanFrom, cur.to, tz),
-    resolved: trendCounts(deps.db, 'resolved', 'month', spanFrom, cur.to, tz),
+    received: trendCounts(deps.db, 'received', trendBuckets(deps, months)),
+    resolved: trendCounts(deps.db, 'resolved', trendBuckets(deps, months)),
     causes: rootCauses(deps.db, cur.from, cur.to, PER_DEPARTMENT),
     subjects: recurringSubjects(deps.db, cur.from, cur.to, PER_DEPARTMENT),
     measures: preventiveMeasures(deps.db, cur.from, cur.to, PER_DEPARTMENT),

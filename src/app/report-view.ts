@@ -3,12 +3,13 @@
  * period, and the per-department figures table that the weekly and monthly reports share (one row per department,
  * the organisation's total last).
  */
-import type { DepartmentFigures } from '../adapters/report-figures.ts';
+import type { DepartmentFigures, TrendBucket } from '../adapters/report-figures.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
 import type { Directory } from '../domain/directory.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { CsvCell } from '../domain/csv.ts';
+import { periodInstants, type Period } from '../domain/report-period.ts';
 import type { AppDeps } from './deps.ts';
 
 /** What loading a report needs: no queues, no mailer, no templates. */
@@ -162,4 +163,9 @@ export function generatedText(deps: ReportDeps, asOf: Date, locale: Locale): str
 /** The first deadline of the ladder in words ("24 ساعة"): what "within the deadline" refers to. */
 export function deadlineWindow(deps: ReportDeps, locale: Locale): string {
   return durationText(deps.policy.ladder[0]?.after ?? 0, locale);
+}
+
+/** The instants of each unit of a trend chart. */
+export function trendBuckets(deps: ReportDeps, periods: readonly Period[]): TrendBucket[] {
+  return periods.map((p) => ({ key: p.key, ...periodInstants(p, deps.policy.timezone) }));
 }

@@ -10,7 +10,7 @@ import { reportTitle } from '../domain/report-title.ts';
 import { periodLabel, shortLabel } from '../domain/period-label.ts';
 import { periodInstants, previousPeriod, trendPeriods, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
-import { deadlineWindow, figureCsv, figureRows, generatedText, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
+import { deadlineWindow, figureCsv, figureRows, generatedText, trendBuckets, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
 
 /** Weeks in the trend chart. */
 export const WEEKLY_TREND = 8;
@@ -27,12 +27,11 @@ export async function loadWeeklyReport(deps: ReportDeps, period: Period, asOf: D
   const cur = periodInstants(period, tz);
   const prev = periodInstants(previousPeriod(period), tz);
   const weeks = trendPeriods(period, WEEKLY_TREND);
-  const span = { from: periodInstants(weeks[0] ?? period, tz).from, to: cur.to };
   const data = await tracked({
     figures: departmentFigures(deps.db, cur.from, cur.to),
     previous: departmentFigures(deps.db, prev.from, prev.to),
-    received: trendCounts(deps.db, 'received', 'week', span.from, span.to, tz),
-    resolved: trendCounts(deps.db, 'resolved', 'week', span.from, span.to, tz),
+    received: trendCounts(deps.db, 'received', trendBuckets(deps, weeks)),
+    resolved: trendCounts(deps.db, 'resolved', trendBuckets(deps, weeks)),
   }, progress);
   const received = trendTotals(weeks, data.received);
   const resolved = trendTotals(weeks, data.resolved);
