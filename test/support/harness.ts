@@ -62,10 +62,13 @@ export class Installation {
 
   private constructor(readonly domain: string, readonly policy: Record<string, unknown>) {}
 
-  static async create(label: string, ladder: { after: string; notify: string[] }[]): Promise<Installation> {
+  /** `patch` may change the test policy before it is written (e.g. report times). */
+  static async create(label: string, ladder: { after: string; notify: string[] }[], patch?: (policy: Record<string, unknown>) => void): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
-    const inst = new Installation(domain, testPolicy(domain, ladder));
+    const policy = testPolicy(domain, ladder);
+    patch?.(policy);
+    const inst = new Installation(domain, policy);
     await inst.setup(id);
     return inst;
   }
