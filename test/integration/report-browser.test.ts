@@ -56,19 +56,43 @@ interface Layout {
   pageWidth: number;
 }
 
+/** The little of the DOM that the probe uses (the project's TypeScript setup has no DOM library). */
+interface El {
+  tagName: string;
+  className: unknown;
+  textContent: string | null;
+  childNodes: ArrayLike<{ nodeType: number; textContent: string | null }>;
+  clientWidth: number;
+  scrollWidth: number;
+  closest(selector: string): El | null;
+  getBoundingClientRect(): { right: number };
+  getAttribute(name: string): string | null;
+}
+interface PageGlobals {
+  document: {
+    body: El & { querySelectorAll(selector: string): ArrayLike<El> };
+    documentElement: { dir: string; scrollWidth: number };
+    querySelector(selector: string): El | null;
+    querySelectorAll(selector: string): ArrayLike<El>;
+    createRange(): { selectNodeContents(el: El): void; getBoundingClientRect(): { right: number } };
+  };
+  getComputedStyle: (el: El) => { direction: string; textAlign: string; display: string; paddingRight: string };
+}
+
 /** Runs in the page: what a reader would see go wrong. */
 function inspect(): Layout {
-  const describe = (el: Element): string => `<${el.tagName.toLowerCase()}${el.className === '' ? '' : ` class="${String(el.className)}"`}> «${(el.textContent ?? '').trim().slice(0, 40)}»`;
-  const all = [...document.body.querySelectorAll('*')];
-  const withText = all.filter((el) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && /\p{L}/u.test(n.textContent ?? '')));
+  const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+  const TEXT_NODE = 3;
+  const describe = (el: El): string => `<${el.tagName.toLowerCase()}${el.className === '' ? '' : ` class="${String(el.className)}"`}> «${(el.textContent ?? '').trim().slice(0, 40)}»`;
+  const all = Array.from(document.body.querySelectorAll('*'));
+  const withText = all.filter((el) => Array.from(el.childNodes).some((n) => n.nodeType === TEXT_NODE && /\p{L}/u.test(n.textContent ?? '')));
   const blocks = withText.filter((el) => ['block', 'table-cell', 'list-item'].includes(getComputedStyle(el).display));
   const title = document.querySelector('h2');
   let titleGap = Number.NaN;
   if (title !== null) {
     const range = document.createRange();
     range.selectNodeContents(title);
-    const box = title.getBoundingClientRect();
-    titleGap = box.right - Number.parseFloat(getComputedStyle(title).paddingRight) - range.getBoundingClientRect().right;
+    titleGap = title.getBoundingClientRect().right - Number.parseFloat(getComputedStyle(title).paddingRight) - range.getBoundingClientRect().right;
   }
   return {
     htmlDir: document.documentElement.dir,
@@ -78,7 +102,7 @@ function inspect(): Layout {
     // Numbers in figure columns (.n) and the headline tiles (.kpi) are centred on purpose.
     notRight: blocks.filter((el) => el.closest('.n, .kpi') === null && !['right', 'start'].includes(getComputedStyle(el).textAlign)).map(describe),
     titleGap,
-    uninlined: [...document.querySelectorAll('.data th, .data td, .content, .brand')].filter((el) => (el.getAttribute('style') ?? '') === '').length,
+    uninlined: Array.from(document.querySelectorAll('.data th, .data td, .content, .brand')).filter((el) => (el.getAttribute('style') ?? '') === '').length,
     pageWidth: document.documentElement.scrollWidth,
   };
 }
