@@ -8,7 +8,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '../../src/domain/dates.ts';
 import { weekStart } from '../../src/domain/report-period.ts';
-import { Installation, waitFor } from '../support/harness.ts';
+import { Installation } from '../support/harness.ts';
 import { seedReports, type SeedTicket } from '../support/report-seed.ts';
 
 const LADDER = [{ after: '24h', notify: ['general_manager'] }];
