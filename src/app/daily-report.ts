@@ -9,11 +9,9 @@ import { toCsv } from '../domain/csv.ts';
 import type { Locale } from '../domain/dates.ts';
 import { ladderLevel } from '../domain/escalation-ladder.ts';
 import { durationText, levelName } from '../domain/labels.ts';
-import { reportTitle } from '../domain/report-title.ts';
-import { periodLabel } from '../domain/period-label.ts';
 import { periodInstants, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
-import { departmentName, generatedText, NONE, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
+import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
 
 /** Open tickets listed in the email; the CSV attachment always has them all. */
 export const DAILY_LIST_LIMIT = 200;
@@ -44,7 +42,8 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
   }, progress);
   const now = asOf.getTime();
 
-  return ({ locale, late, forward }) => {
+  return (ctx) => {
+    const { locale } = ctx;
     const dept = (r: ReportTicketRow): string => departmentName(deps, r.department, locale);
     const open = rows.open.map((r) => {
       const left = r.dueAt === null ? null : r.dueAt.getTime() - now;
@@ -56,7 +55,6 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
     });
     const perDept = new Map<string, number>();
     for (const o of open) perDept.set(o.department, (perDept.get(o.department) ?? 0) + 1);
-    const label = periodLabel(period, locale);
     const ar = locale === 'ar';
     const header = ar
       ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'المهلة', 'السبب الجذري', 'الإجراء الوقائي']
@@ -70,15 +68,7 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
         r.rootCause ?? '', r.preventiveMeasure ?? '']),
     ]);
     return {
-      kind: 'daily',
-      org: deps.policy.organisation.name[locale],
-      title: reportTitle('daily', period, locale),
-      recipient: '',
-      date: period.key,
-      dateText: label.text,
-      generated: generatedText(deps, asOf, locale),
-      late,
-      forward: forward ?? null,
+      ...reportBase(deps, 'daily', period, asOf, ctx),
       counts: {
         open: open.length, overdue: open.filter((o) => o.overdue).length,
         received: rows.received.length, resolved: rows.resolved.length,

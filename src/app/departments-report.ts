@@ -4,31 +4,25 @@
  * received — with the change against the previous period and the trend over the last periods. The manager can
  * reply #رفع / #forward with a note to send it on to the General Manager (report-reply.ts).
  */
-import { departmentFigures, trendCounts, type DepartmentFigures } from '../adapters/report-figures.ts';
+import { trendCounts, type DepartmentFigures } from '../adapters/report-figures.ts';
 import { bars } from '../domain/report-chart.ts';
 import { toCsv } from '../domain/csv.ts';
-import { reportTitle } from '../domain/report-title.ts';
-import { periodLabel, shortLabel } from '../domain/period-label.ts';
-import { periodInstants, previousPeriod, trendPeriods, type Period } from '../domain/report-period.ts';
+import { shortLabel } from '../domain/period-label.ts';
+import { trendPeriods, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
 import {
-  change, departmentName, generatedText, percent, percentText, totalName, trendBuckets, type ReportDeps, type ReportModel, type ViewContext,
+  change, comparedFigures, departmentName, percent, percentText, reportBase, totalName, trendBuckets, trendTotals,
+  type ReportDeps, type ReportModel, type ViewContext,
 } from './report-view.ts';
-import { trendTotals } from './weekly-report.ts';
 
 /** Periods in the trend. */
 export const DEPARTMENTS_TREND = 6;
 const HEAT_LEVELS = 4;
 
 export async function loadDepartmentsReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
-  const tz = deps.policy.timezone;
-  const cur = periodInstants(period, tz);
-  const before = previousPeriod(period);
-  const prev = periodInstants(before, tz);
   const units = trendPeriods(period, DEPARTMENTS_TREND);
   const data = await tracked({
-    figures: departmentFigures(deps.db, cur.from, cur.to),
-    previous: departmentFigures(deps.db, prev.from, prev.to),
+    ...comparedFigures(deps, period),
     trend: trendCounts(deps.db, 'escalated', trendBuckets(deps, units)),
   }, progress);
   const byKey = (list: readonly DepartmentFigures[]) => new Map(list.filter((f) => !f.total).map((f) => [f.department, f]));
@@ -41,9 +35,9 @@ export async function loadDepartmentsReport(deps: ReportDeps, period: Period, as
   const series = keys.map((k) => trendTotals(units, data.trend.filter((c) => c.department === k)));
   const max = Math.max(0, ...series.flat());
 
-  return ({ locale, late, forward }) => {
+  return (ctx) => {
+    const { locale } = ctx;
     const ar = locale === 'ar';
-    const label = periodLabel(period, locale);
     const rows = keys.map((k, i) => {
       const f = now.get(k);
       const escalated = f?.escalated ?? 0;
@@ -65,16 +59,7 @@ export async function loadDepartmentsReport(deps: ReportDeps, period: Period, as
       ? ['الإدارة', 'صُعّدت في الفترة', 'في الفترة السابقة', 'الحصة %', 'الواردة', 'نسبة التصعيد %', ...unitLabels]
       : ['department', 'escalated in period', 'in previous period', 'share %', 'received', 'escalation rate %', ...unitLabels];
     return {
-      kind: 'departments',
-      org: deps.policy.organisation.name[locale],
-      title: reportTitle('departments', period, locale),
-      recipient: '',
-      periodKey: period.key,
-      periodText: label.text,
-      previousText: periodLabel(before, locale).gregorian,
-      generated: generatedText(deps, asOf, locale),
-      late,
-      forward: forward ?? null,
+      ...reportBase(deps, 'departments', period, asOf, ctx),
       total: {
         department: totalName(locale), escalated, previous: totalThen?.escalated ?? 0,
         change: change(escalated, totalThen?.escalated ?? 0, 'down'),

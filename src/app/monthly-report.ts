@@ -5,18 +5,18 @@
  * recorded (escalation policy, step 11). A head also gets their own department's detail, including the tickets
  * still open at the end of the month. A period may be a range of months (e.g. a year).
  */
-import { departmentFigures, trendCounts } from '../adapters/report-figures.ts';
+import { trendCounts } from '../adapters/report-figures.ts';
 import { openAtEnd, preventiveMeasures, recurringSubjects, rootCauses, type TextGroup } from '../adapters/report-quality.ts';
 import { bars } from '../domain/report-chart.ts';
 import { toCsv, type CsvCell } from '../domain/csv.ts';
 import type { Locale } from '../domain/dates.ts';
 import { durationText } from '../domain/labels.ts';
-import { reportTitle } from '../domain/report-title.ts';
-import { periodLabel, shortLabel } from '../domain/period-label.ts';
 import { periodInstants, previousPeriod, trendPeriods, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
-import { deadlineWindow, departmentName, figureCsv, figureRows, generatedText, totalName, trendBuckets, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
-import { trendTotals } from './weekly-report.ts';
+import {
+  comparedFigures, deadlineWindow, departmentName, figureCsv, figureRows, reportBase, totalName, trendBuckets, volumeTrend,
+  type ReportDeps, type ReportModel, type ViewContext,
+} from './report-view.ts';
 
 /** Months in the trend chart (a longer range shows all its months). */
 export const MONTHLY_TREND = 6;
@@ -29,21 +29,19 @@ interface Item { department: string; text: string; count: number; refs: string; 
 
 function items(deps: ReportDeps, groups: readonly TextGroup[], locale: Locale): Item[] {
   return groups.map((g) => ({
-    department: g.total ? totalName(locale) : departmentName(deps, g.department, locale), text: g.text, count: g.count, refs: g.refs.join(locale === 'ar' ? '، ' : ', '), kind: '',
+    department: g.total ? totalName(locale) : departmentName(deps, g.department, locale),
+    text: g.text, count: g.count, refs: g.refs.join(locale === 'ar' ? '، ' : ', '), kind: '',
   }));
 }
 
 const byCount = <T extends { count: number }>(list: T[]): T[] => list.sort((a, b) => b.count - a.count);
 
 export async function loadMonthlyReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
-  const tz = deps.policy.timezone;
-  const cur = periodInstants(period, tz);
+  const cur = periodInstants(period, deps.policy.timezone);
   const before = previousPeriod(period);
-  const prev = periodInstants(before, tz);
   const months = trendPeriods(period, MONTHLY_TREND);
   const data = await tracked({
-    figures: departmentFigures(deps.db, cur.from, cur.to),
-    previous: departmentFigures(deps.db, prev.from, prev.to),
+    ...comparedFigures(deps, period),
     received: trendCounts(deps.db, 'received', trendBuckets(deps, months)),
     resolved: trendCounts(deps.db, 'resolved', trendBuckets(deps, months)),
     causes: rootCauses(deps.db, cur.from, cur.to, PER_DEPARTMENT),
@@ -51,13 +49,11 @@ export async function loadMonthlyReport(deps: ReportDeps, period: Period, asOf: 
     measures: preventiveMeasures(deps.db, cur.from, cur.to, PER_DEPARTMENT),
     open: openAtEnd(deps.db, deps.policy.departments.map((d) => d.key), cur.to, OPEN_LIMIT),
   }, progress);
-  const received = trendTotals(months, data.received);
-  const resolved = trendTotals(months, data.resolved);
   const perDept = (g: TextGroup): boolean => !g.total;
 
-  return ({ locale, heads, late, forward }) => {
+  return (ctx) => {
+    const { locale, heads } = ctx;
     const ar = locale === 'ar';
-    const label = periodLabel(period, locale);
     const rows = figureRows(deps, data.figures, data.previous, locale);
     const kind = { subject: ar ? 'الموضوع نفسه' : 'same subject', cause: ar ? 'السبب الجذري نفسه' : 'same root cause' };
     const recurringOf = (keep: (g: TextGroup) => boolean) => byCount([
@@ -98,27 +94,14 @@ export async function loadMonthlyReport(deps: ReportDeps, period: Period, asOf: 
       ]),
     ];
     return {
-      kind: 'monthly',
-      org: deps.policy.organisation.name[locale],
-      title: reportTitle('monthly', period, locale),
-      recipient: '',
-      periodKey: period.key,
-      periodText: label.text,
-      hijri: label.hijri,
-      previousText: periodLabel(before, locale).gregorian,
-      generated: generatedText(deps, asOf, locale),
+      ...reportBase(deps, 'monthly', period, asOf, ctx),
       deadlineWindow: deadlineWindow(deps, locale),
-      late,
-      forward: forward ?? null,
       rows,
       total: rows[rows.length - 1] ?? null,
       slaChart: bars(rows.filter((r) => !r.total && r.slaPercent !== null).map((r) => ({
         label: r.department, value: r.slaPercent ?? 0, display: `${r.sla} (${r.slaDetail})`,
       })), 100),
-      trend: bars(months.map((m, i) => ({
-        label: shortLabel(m, locale), value: received[i] ?? 0,
-        display: ar ? `${received[i] ?? 0} واردة · ${resolved[i] ?? 0} محلولة` : `${received[i] ?? 0} received · ${resolved[i] ?? 0} resolved`,
-      }))),
+      trend: volumeTrend(deps, months, data.received, data.resolved, locale),
       topCauses,
       recurring: recurring.slice(0, LIST_LIMIT),
       measures: measures.slice(0, LIST_LIMIT),

@@ -3,13 +3,16 @@
  * period, and the per-department figures table that the weekly and monthly reports share (one row per department,
  * the organisation's total last).
  */
-import type { DepartmentFigures, TrendBucket } from '../adapters/report-figures.ts';
+import { departmentFigures, type DepartmentFigures, type TrendBucket, type TrendCount } from '../adapters/report-figures.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
 import type { Directory } from '../domain/directory.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Policy } from '../domain/policy.ts';
 import type { CsvCell } from '../domain/csv.ts';
-import { periodInstants, type Period } from '../domain/report-period.ts';
+import { periodLabel, shortLabel } from '../domain/period-label.ts';
+import { bars, type Bar } from '../domain/report-chart.ts';
+import { periodInstants, previousPeriod, type Period, type ReportKind } from '../domain/report-period.ts';
+import { reportTitle } from '../domain/report-title.ts';
 import type { AppDeps } from './deps.ts';
 
 /** What loading a report needs: no queues, no mailer, no templates. */
@@ -168,4 +171,45 @@ export function deadlineWindow(deps: ReportDeps, locale: Locale): string {
 /** The instants of each unit of a trend chart. */
 export function trendBuckets(deps: ReportDeps, periods: readonly Period[]): TrendBucket[] {
   return periods.map((p) => ({ key: p.key, ...periodInstants(p, deps.policy.timezone) }));
+}
+
+/** Totals per unit of a trend (all departments), in the order of `periods`. */
+export function trendTotals(periods: readonly Period[], counts: readonly { bucket: string; n: number }[]): number[] {
+  const by = new Map<string, number>();
+  for (const c of counts) by.set(c.bucket, (by.get(c.bucket) ?? 0) + c.n);
+  return periods.map((p) => by.get(p.key) ?? 0);
+}
+
+/** Bars of tickets received per unit, with the received and resolved counts written beside them. */
+export function volumeTrend(deps: ReportDeps, periods: readonly Period[], received: readonly TrendCount[], resolved: readonly TrendCount[], locale: Locale): Bar[] {
+  const a = trendTotals(periods, received);
+  const b = trendTotals(periods, resolved);
+  return bars(periods.map((p, i) => {
+    const [n, m] = [a[i] ?? 0, b[i] ?? 0];
+    return { label: shortLabel(p, locale), value: n, display: locale === 'ar' ? `${n} واردة · ${m} محلولة` : `${n} received · ${m} resolved` };
+  }));
+}
+
+/** The per-department figures of a period and of the one before it, for the "change" columns. */
+export function comparedFigures(deps: ReportDeps, period: Period): { figures: Promise<DepartmentFigures[]>; previous: Promise<DepartmentFigures[]> } {
+  const cur = periodInstants(period, deps.policy.timezone);
+  const prev = periodInstants(previousPeriod(period), deps.policy.timezone);
+  return { figures: departmentFigures(deps.db, cur.from, cur.to), previous: departmentFigures(deps.db, prev.from, prev.to) };
+}
+
+/** The fields every report's model starts with (the templates' layout uses them). */
+export function reportBase(deps: ReportDeps, kind: ReportKind, period: Period, asOf: Date, ctx: ViewContext): Record<string, unknown> & { title: string } {
+  const label = periodLabel(period, ctx.locale);
+  return {
+    kind,
+    org: deps.policy.organisation.name[ctx.locale],
+    title: reportTitle(kind, period, ctx.locale),
+    recipient: '',
+    periodKey: period.key,
+    periodText: label.text,
+    previousText: periodLabel(previousPeriod(period), ctx.locale).gregorian,
+    generated: generatedText(deps, asOf, ctx.locale),
+    late: ctx.late,
+    forward: ctx.forward ?? null,
+  };
 }

@@ -4,6 +4,7 @@
  * replying (#رفع / #forward); the "report" label keeps the two kinds of token from ever standing in for each other.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { coreDetail } from './reply-token.ts';
 
 const TOKEN = /^p-(\d{1,12})-([0-9a-f]{20})$/;
 
@@ -23,11 +24,8 @@ export interface ReportToken {
 
 /** The report token among the addresses a message was sent to (To, Cc, Delivered-To), if any. */
 export function findReportToken(coreMailbox: string, addresses: readonly string[]): ReportToken | undefined {
-  const [coreLocal = '', coreDomain = ''] = coreMailbox.toLowerCase().split('@');
   for (const address of addresses) {
-    const [local = '', domain = ''] = address.toLowerCase().split('@');
-    if (domain !== coreDomain || !local.startsWith(`${coreLocal}+`)) continue;
-    const m = TOKEN.exec(local.slice(coreLocal.length + 1));
+    const m = TOKEN.exec(coreDetail(coreMailbox, address) ?? '');
     if (m?.[1] !== undefined && m[2] !== undefined) return { runId: Number(m[1]), mac: m[2] };
   }
   return undefined;

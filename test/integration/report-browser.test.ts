@@ -107,37 +107,37 @@ function inspect(): Layout {
   };
 }
 
+/** Opens a report's HTML at a width and probes it; saves a screenshot when asked. */
+async function open(html: string, width: number, screenshot?: string): Promise<Layout> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  try {
+    await page.setContent(html, { waitUntil: 'load' });
+    const layout = await page.evaluate(inspect);
+    if (screenshot !== undefined) await page.screenshot({ path: screenshot, fullPage: true });
+    return layout;
+  } finally {
+    await page.close();
+  }
+}
+
 describe.each(REPORTS)('the $kind report in Chromium', ({ kind, period, asOf }) => {
   it.each(WIDTHS)('reads right to left with nothing overflowing at %i px (Arabic)', async (width) => {
     const { email } = await buildReport(deps, kind, period, { locale: 'ar', asOf: riyadh(asOf), heads: kind === 'monthly' ? ['operations'] : [] });
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    try {
-      await page.setContent(email.html, { waitUntil: 'load' });
-      const layout = await page.evaluate(inspect);
-      expect(layout.htmlDir).toBe('rtl');
-      expect(layout.notRtl).toEqual([]);
-      expect(layout.notRight).toEqual([]);
-      expect(Math.abs(layout.titleGap)).toBeLessThan(2); // the title ends at the right edge of its box
-      expect(layout.overflows).toEqual([]);
-      expect(layout.pageWidth).toBeLessThanOrEqual(width);
-      expect(layout.uninlined).toBe(0);
-      if (shots !== undefined && width === 1000) await page.screenshot({ path: join(shots, `report-${kind}.png`), fullPage: true });
-    } finally {
-      await page.close();
-    }
+    const layout = await open(email.html, width, shots !== undefined && width === 1000 ? join(shots, `report-${kind}.png`) : undefined);
+    expect(layout.htmlDir).toBe('rtl');
+    expect(layout.notRtl).toEqual([]);
+    expect(layout.notRight).toEqual([]);
+    expect(Math.abs(layout.titleGap)).toBeLessThan(2); // the title ends at the right edge of its box
+    expect(layout.overflows).toEqual([]);
+    expect(layout.pageWidth).toBeLessThanOrEqual(width);
+    expect(layout.uninlined).toBe(0);
   });
 
   it.each(WIDTHS)('has nothing overflowing at %i px (English)', async (width) => {
     const { email } = await buildReport(deps, kind, period, { locale: 'en', asOf: riyadh(asOf), heads: kind === 'monthly' ? ['finance'] : [] });
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    try {
-      await page.setContent(email.html, { waitUntil: 'load' });
-      const layout = await page.evaluate(inspect);
-      expect(layout.htmlDir).toBe('ltr');
-      expect(layout.overflows).toEqual([]);
-      expect(layout.pageWidth).toBeLessThanOrEqual(width);
-    } finally {
-      await page.close();
-    }
+    const layout = await open(email.html, width);
+    expect(layout.htmlDir).toBe('ltr');
+    expect(layout.overflows).toEqual([]);
+    expect(layout.pageWidth).toBeLessThanOrEqual(width);
   });
 });

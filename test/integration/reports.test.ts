@@ -56,7 +56,7 @@ describe('daily report for Wednesday 18 November 2026, built on Thursday at 07:3
     expect(m.resolved).toEqual([{ ref: 'T-000002', subject: 'تأخر شحنة العميل 5012', department: 'العمليات', rootCause: 'تأخّر المورّد', prevention: 'مورد بديل' }]);
     expect((m.chart as { label: string; value: number; width: number }[]).map((b) => [b.label, b.value, b.width]))
       .toEqual([['المالية', 2, 100], ['بانتظار التوجيه', 1, 50]]);
-    expect(m.dateText).toBe('الأربعاء، 18 نوفمبر 2026 (8 جمادى الآخرة 1448 هـ)');
+    expect(m.periodText).toBe('الأربعاء، 18 نوفمبر 2026 (8 جمادى الآخرة 1448 هـ)');
   });
 
   it('shows the level and the next deadline later in the day', async () => {

@@ -166,7 +166,8 @@ describe('#رفع / #forward', () => {
     ['\n\n#رفع\nالسطر الأول\nالسطر الثاني', { name: 'forward', note: 'السطر الأول\nالسطر الثاني' }],
     ['# رفع', { name: 'forward', note: '' }],
     ['#Forward please discuss', { name: 'forward', note: 'please discuss' }],
-    ['#حل السبب: لا', { name: 'unknown', word: 'حل', text: 'السبب: لا' }],
+    ['#حل السبب: لا', { name: 'unknown', word: 'resolve' }],
+    ['#شكر', { name: 'unknown', word: 'شكر' }],
     ['شكراً على التقرير', undefined],
     ['', undefined],
   ] as const)('%j', (text, expected) => {
