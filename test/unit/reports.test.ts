@@ -177,7 +177,8 @@ describe('#رفع / #forward', () => {
 
 describe('the reports section of the policy', () => {
   it('gives every report a default, so a policy naming only the daily report stays valid', () => {
-    const p = validatePolicy(example());
+    const p = validatePolicy({ ...example(), reports: { daily: { time: '06:45', recipients: ['core'] } } });
+    expect(reportPlan(p, 'daily').schedule).toEqual({ time: '06:45' });
     expect(reportPlan(p, 'weekly')).toEqual({ kind: 'weekly', cadence: 'week', schedule: { time: '08:00', day: 'sunday' }, recipients: ['core'] });
     expect(reportPlan(p, 'monthly').recipients).toEqual(['department_head', 'quality_assurance', 'customer_service_manager']);
     expect(reportPlan(p, 'departments')).toEqual({
