@@ -89,7 +89,8 @@ export async function loadMonthlyReport(deps: ReportDeps, period: Period, asOf: 
       ...measures.map((i) => [section.measures, i.department, i.text, '', i.count, i.refs]),
       ...detail.flatMap((d) => [
         [],
-        ar ? [`مفتوحة في نهاية الفترة — ${d.department}`, 'المرجع', 'الموضوع', 'المستوى', 'العمر'] : [`open at the end of the period — ${d.department}`, 'reference', 'subject', 'level', 'age'],
+        ar ? [`مفتوحة في نهاية الفترة — ${d.department}`, 'المرجع', 'الموضوع', 'المستوى', 'العمر']
+          : [`open at the end of the period — ${d.department}`, 'reference', 'subject', 'level', 'age'],
         ...d.open.map((o) => ['', o.ref, o.subject, o.level, o.age]),
       ]),
     ];

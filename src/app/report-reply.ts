@@ -36,16 +36,20 @@ const FORWARD_ONLY: Message = {
   en: 'only the "departments with escalations" report can be forwarded.',
 };
 const UNVERIFIED: Message = {
-  ar: 'لم يصل الرد عبر عنوان الرد الموقّع الذي أرسلنا به التقرير إليكم، لذلك لم يُنفَّذ الأمر. استخدموا «رد» على رسالة التقرير نفسها.',
-  en: 'the reply did not come through the signed reply address the report was sent to you with, so the command was not applied. Use "Reply" on the report email itself.',
+  ar: 'لم يصل الرد عبر عنوان الرد الموقّع الذي أرسلنا به التقرير إليكم، لذلك لم يُنفَّذ الأمر. '
+    + 'استخدموا «رد» على رسالة التقرير نفسها.',
+  en: 'the reply did not come through the signed reply address the report was sent to you with, so the command was not applied. '
+    + 'Use "Reply" on the report email itself.',
 };
 const UNKNOWN: Message = {
-  ar: 'أمر غير معروف. الأمر المتاح على التقارير: ‎#رفع متبوعاً بملاحظتكم.',
+  ar: 'أمر غير معروف. الأمر المتاح على التقارير: #رفع متبوعاً بملاحظتكم.',
   en: 'unknown command. The command for reports is #forward followed by your note.',
 };
 
 /** Handles a reply that carries a report token; undefined when the message is not a reply to a report. */
-export async function applyReportReply(tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number): Promise<ReportReplyOutcome | undefined> {
+export async function applyReportReply(
+  tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number,
+): Promise<ReportReplyOutcome | undefined> {
   const token = findReportToken(deps.policy.core.mailbox, mail.recipients);
   if (token === undefined) return undefined;
   const none: Effects = { outboxIds: [], deadlines: [] };
@@ -54,17 +58,23 @@ export async function applyReportReply(tx: Tx, deps: AppDeps, mail: InboundMail,
   const now = deps.clock.now();
   const sender = deps.directory.recipient(mail.from?.email ?? '');
   const record = async (kind: 'forward' | 'refused' | 'reply', note: string, reason: string | null): Promise<void> => {
-    await tx('report_actions').insert({ report_run_id: run.id, inbound_id: inboundId, kind, actor: sender.email, note, reason, created_at: now });
+    await tx('report_actions').insert({
+      report_run_id: run.id, inbound_id: inboundId, kind, actor: sender.email, note, reason, created_at: now,
+    });
   };
   const period = periodFromKey(run.kind, run.period);
   const tell = async (to: Recipient, message: Message, ok: boolean): Promise<number[]> =>
     await addOutbound(tx, deps.policy.organisation.domain, now, [{
       ticketId: null, eventId: null, reportRunId: run.id, template: 'report-reply', locale: to.locale, to: to.email,
-      data: { org: deps.policy.organisation.name[to.locale], title: reportTitle(run.kind, period, to.locale), recipient: to.name, ok, message: message[to.locale] },
+      data: {
+        org: deps.policy.organisation.name[to.locale], title: reportTitle(run.kind, period, to.locale),
+        recipient: to.name, ok, message: message[to.locale],
+      },
     }]);
   const refuse = async (message: Message): Promise<ReportReplyOutcome> => {
     await record('refused', '', message.en);
-    return { status: 'processed', reason: `report command refused: ${message.en}`, effects: { outboxIds: await tell(sender, message, false), deadlines: [] } };
+    const outboxIds = await tell(sender, message, false);
+    return { status: 'processed', reason: `report command refused: ${message.en}`, effects: { outboxIds, deadlines: [] } };
   };
 
   const command = parseReportCommand(stripQuoted(mail.text));
@@ -81,16 +91,20 @@ export async function applyReportReply(tx: Tx, deps: AppDeps, mail: InboundMail,
   const forwardIds = await addOutbound(tx, deps.policy.organisation.domain, now, targets.map((r) => ({
     ticketId: null, eventId: null, reportRunId: run.id, template: reportTemplate(run.kind), locale: r.locale, to: r.email,
     data: {
-      ...view({ locale: r.locale, heads: [], late: run.late, forward: { by: sender.name, note: command.note, at: dateText(deps, now, r.locale) } }),
+      ...view({
+        locale: r.locale, heads: [], late: run.late,
+        forward: { by: sender.name, note: command.note, at: dateText(deps, now, r.locale) },
+      }),
       recipient: r.name,
     },
   })));
   await record('forward', command.note, null);
-  const names = targets.map((t) => t.name).join('، ');
+  const names = targets.map((t) => t.name);
   const confirm: Message = {
-    ar: `رُفع التقرير إلى ${names}${command.note === '' ? '' : ' مع ملاحظتكم'}.`,
-    en: `the report was forwarded to ${names}${command.note === '' ? '' : ' with your note'}.`,
+    ar: `رُفع التقرير إلى ${names.join('، ')}${command.note === '' ? '' : ' مع ملاحظتكم'}.`,
+    en: `the report was forwarded to ${names.join(', ')}${command.note === '' ? '' : ' with your note'}.`,
   };
   const outboxIds = [...forwardIds, ...await tell(sender, confirm, true)];
-  return { status: 'processed', reason: `${run.kind} report ${run.period} forwarded to ${targets.map((t) => t.email).join(', ')}`, effects: { outboxIds, deadlines: [] } };
+  const reason = `${run.kind} report ${run.period} forwarded to ${targets.map((t) => t.email).join(', ')}`;
+  return { status: 'processed', reason, effects: { outboxIds, deadlines: [] } };
 }

@@ -145,10 +145,14 @@ export function figureRows(deps: ReportDeps, now: readonly DepartmentFigures[], 
 }
 
 /** CSV columns of the figures table (numbers as numbers, durations in hours). */
-export function figureCsv(rows: readonly { label: string; figures: readonly DepartmentFigures[] }[], deps: ReportDeps, locale: Locale): CsvCell[][] {
+export function figureCsv(
+  rows: readonly { label: string; figures: readonly DepartmentFigures[] }[], deps: ReportDeps, locale: Locale,
+): CsvCell[][] {
   const head = locale === 'ar'
-    ? ['الفترة', 'الإدارة', 'الواردة', 'المحلولة', 'حُلّت ضمن المهلة', 'مهل انقضت في الفترة', 'نسبة الالتزام %', 'وسيط زمن الحل (ساعة)', 'المئين 90 لزمن الحل (ساعة)', 'صُعّدت إلى المدير العام', 'التذكيرات', 'مفتوحة في نهاية الفترة']
-    : ['period', 'department', 'received', 'resolved', 'resolved within deadline', 'deadlines due in period', 'compliance %', 'median time to resolve (h)', 'p90 time to resolve (h)', 'escalated to General Manager', 'reminders', 'open at end of period'];
+    ? ['الفترة', 'الإدارة', 'الواردة', 'المحلولة', 'حُلّت ضمن المهلة', 'مهل انقضت في الفترة', 'نسبة الالتزام %',
+      'وسيط زمن الحل (ساعة)', 'المئين 90 لزمن الحل (ساعة)', 'صُعّدت إلى المدير العام', 'التذكيرات', 'مفتوحة في نهاية الفترة']
+    : ['period', 'department', 'received', 'resolved', 'resolved within deadline', 'deadlines due in period', 'compliance %',
+      'median time to resolve (h)', 'p90 time to resolve (h)', 'escalated to General Manager', 'reminders', 'open at end of period'];
   const out: CsvCell[][] = [head];
   for (const { label, figures } of rows) {
     for (const f of figures) {
