@@ -11,7 +11,9 @@ import nodemailer from 'nodemailer';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../src/adapters/config.ts';
 import { createLogger } from '../src/adapters/logger.ts';
-import { sendDailyReport, dailyPeriod } from '../src/app/daily-report.ts';
+import { sendReport } from '../src/app/report-run.ts';
+import { addDays, localDate } from '../src/domain/dates.ts';
+import { periodOf } from '../src/domain/report-period.ts';
 import { validatePolicy } from '../src/domain/policy.ts';
 import { startApp } from '../src/entry/main.ts';
 import { readMailbox } from './read-mailbox.ts';
@@ -119,7 +121,8 @@ say(`escalated to the General Manager (${gm}): "${escalation.subject ?? ''}"`);
 const updates = (await inbox(CUSTOMER)).filter((m) => /تحديث/.test(m.subject ?? '')).length;
 say(`the customer (${CUSTOMER}) has had ${updates} progress update(s) on ${all[0]?.ref ?? ''}; the owner got reminders before the deadline`);
 
-const report = await sendDailyReport(app.deps, dailyPeriod(app.deps, new Date()));
+// Yesterday's daily report: its list of open tickets is as of now, so it shows the demo's tickets.
+const report = await sendReport(app.deps, 'daily', periodOf('day', addDays(localDate(new Date(), policy.timezone), -1)));
 const desk = policy.core.members[0] ?? '';
 if (report.sent) {
   const r = await until('the daily report', async () => (await inbox(desk)).find((m) => /التقرير اليومي/.test(m.subject ?? '')));
@@ -134,7 +137,7 @@ tasaeed keeps running (Ctrl-C stops it and the private services). To look around
 
   npx tasaeed tickets list                 ${wroteDotEnv ? '(settings are in .env, written by the quickstart)' : `(first: set -a; . ${join(services.dir, 'env')}; set +a)`}
   npx tasaeed ticket show ${all[0]?.ref ?? 'T-000001'}
-  npx tasaeed report daily --out out/       (HTML, text and CSV of today's daily report)
+  npx tasaeed report daily --out out/       (HTML, text and CSV of the latest daily report; also weekly, monthly, departments)
 
 Mailboxes (IMAP ${env.IMAP_HOST}:${env.IMAP_PORT}, no TLS, password "${PASSWORD}") — open them in any mail client:
 ${people.map((p) => `  ${p}`).join('\n')}

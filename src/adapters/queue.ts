@@ -3,13 +3,14 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.ts';
 import { timerJobId, type TimerKind } from '../domain/escalation-ladder.ts';
+import type { ReportKind } from '../domain/report-period.ts';
 import type { Effects, Scheduler } from '../app/effects.ts';
 
 export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports', reviews: 'reviews' } as const;
 
 export interface OutboundJob { outboxId: number }
 export interface DeadlineJob { kind: TimerKind; ticketId: number; level: number; seq: number }
-export interface ReportJob { kind: 'daily'; period?: string }
+export interface ReportJob { kind: ReportKind; period?: string }
 export type ReviewJob = Record<string, never>;
 
 export function redisConnection(url: string): Redis {

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import juice from 'juice';
 import type { Locale } from '../domain/dates.ts';
 
 export interface RenderedEmail {
@@ -51,8 +52,16 @@ export class Templates {
   render(name: string, locale: Locale, data: unknown): RenderedEmail {
     return {
       subject: this.part(name, locale, 'subject')(data).replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim(),
-      html: this.part(name, locale, 'html')(data),
+      html: inlineCss(this.part(name, locale, 'html')(data)),
       text: `${this.part(name, locale, 'text')(data).replace(/\n{3,}/g, '\n\n').trim()}\n`,
     };
   }
+}
+
+/**
+ * Templates with a <style> block (the reports) get their CSS inlined: Gmail and Outlook drop or ignore <style>
+ * in many cases, inline styles they keep. Templates written with inline styles are left as they are.
+ */
+function inlineCss(html: string): string {
+  return html.includes('<style') ? juice(html, { preserveMediaQueries: true, applyWidthAttributes: true, applyAttributesTableElements: true }) : html;
 }

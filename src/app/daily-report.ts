@@ -1,123 +1,87 @@
 /**
  * The daily report to the Core group (policy 000, item 6): every escalated ticket still open — age, department,
- * level, time left or overdue — plus the tickets received and resolved the previous day (Asia/Riyadh days).
- * Sent once per day: one report_runs row per (kind, period) decides.
+ * owner, level, time left or overdue — plus the tickets received and resolved on the report's day (Asia/Riyadh).
+ * "Still open" and "time left" are as of the moment the report is built (`asOf`).
  */
-import type { Db } from '../adapters/db.ts';
-import { addOutbound } from '../adapters/outbox-store.ts';
-import { addDays, dualDate, localDate, startOfLocalDay, type Locale } from '../domain/dates.ts';
-import { durationText } from '../domain/labels.ts';
-import { NO_TICKET } from '../domain/directory.ts';
-import type { AppDeps } from './deps.ts';
+import { openTickets, ticketsReceived, ticketsResolved, type ReportTicketRow } from '../adapters/report-tickets.ts';
+import { bars } from '../domain/report-chart.ts';
+import { toCsv } from '../domain/csv.ts';
+import type { Locale } from '../domain/dates.ts';
+import { ladderLevel } from '../domain/escalation-ladder.ts';
+import { durationText, levelName } from '../domain/labels.ts';
+import { periodInstants, type Period } from '../domain/report-period.ts';
+import { tracked, type Progress } from './report-progress.ts';
+import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
 
-interface Row {
-  id: number; ref: string; subject: string; department_key: string | null; status: string; level: number;
-  created_at: Date; resolved_at: Date | null; due_at: Date | null; root_cause: string | null;
+/** Open tickets listed in the email; the CSV attachment always has them all. */
+export const DAILY_LIST_LIMIT = 200;
+
+function levelText(deps: ReportDeps, level: number, locale: Locale): string {
+  if (level === 0) return locale === 'ar' ? '0 — رئيس الإدارة' : '0 — head of department';
+  return `${level} — ${levelName(ladderLevel(deps.policy, level), locale)}`;
 }
 
-export interface DailyReportModel {
-  org: string;
-  title: string;
-  recipient: string;
-  date: string;
-  dateText: string;
-  counts: { open: number; overdue: number; received: number; resolved: number };
-  open: { ref: string; subject: string; department: string; level: number; age: string; due: string; overdue: boolean }[];
-  received: { ref: string; subject: string; department: string }[];
-  resolved: { ref: string; subject: string; department: string; rootCause: string }[];
-  csv: string;
-  csvName: string;
+function ownerText(deps: ReportDeps, owner: string | null, locale: Locale): string {
+  if (owner === null) return locale === 'ar' ? 'لم يُحدَّد' : 'not set';
+  const p = deps.directory.person(owner);
+  return p === undefined ? owner : p.name[locale];
 }
 
-const csvCell = (v: string | number): string => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-async function load(db: Db, from: Date, to: Date, asOf: Date): Promise<{ open: Row[]; received: Row[]; resolved: Row[] }> {
-  const base = () => db('tickets as t')
-    .leftJoin('deadlines as d', function joinPending() { this.on('d.ticket_id', 't.id').andOnVal('d.status', 'pending').andOnVal('d.kind', 'escalate'); })
-    .select('t.id', 't.ref', 't.subject', 't.department_key', 't.status', 't.level', 't.created_at', 't.resolved_at', 't.root_cause', 'd.due_at');
-  const [open, received, resolved] = await Promise.all([
-    base().whereNot('t.status', 'resolved').where('t.created_at', '<=', asOf).orderBy('t.created_at') as Promise<Row[]>,
-    base().where('t.created_at', '>=', from).where('t.created_at', '<', to).orderBy('t.id') as Promise<Row[]>,
-    base().where('t.resolved_at', '>=', from).where('t.resolved_at', '<', to).orderBy('t.resolved_at') as Promise<Row[]>,
-  ]);
-  return { open, received, resolved };
+function dueText(left: number | null, locale: Locale): string {
+  if (left === null) return NONE;
+  if (left < 0) return locale === 'ar' ? `متأخرة ${durationText(-left, locale)}` : `overdue by ${durationText(-left, locale)}`;
+  return locale === 'ar' ? `متبقٍ ${durationText(left, locale)}` : `${durationText(left, locale)} left`;
 }
 
-/** The report for `date` covers the day before it and the open tickets as of `asOf`. */
-export async function buildDailyReport(deps: AppDeps, date: string, locale: Locale, asOf: Date): Promise<DailyReportModel> {
-  const tz = deps.policy.timezone;
-  const from = startOfLocalDay(addDays(date, -1), tz);
-  const to = startOfLocalDay(date, tz);
-  const rows = await load(deps.db, from, to, asOf);
-  const dept = (key: string | null): string => {
-    const d = deps.directory.department(key);
-    return d === undefined ? (locale === 'ar' ? 'بانتظار التوجيه' : 'awaiting routing') : d.name[locale];
-  };
+export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
+  const { from, to } = periodInstants(period, deps.policy.timezone);
+  const rows = await tracked({
+    open: openTickets(deps.db, asOf),
+    received: ticketsReceived(deps.db, from, to),
+    resolved: ticketsResolved(deps.db, from, to),
+  }, progress);
   const now = asOf.getTime();
-  const open = rows.open.map((r) => {
-    const left = r.due_at === null ? null : r.due_at.getTime() - now;
-    const overdue = left !== null && left < 0;
-    const due = left === null ? '—' : overdue
-      ? (locale === 'ar' ? `متأخرة ${durationText(-left, locale)}` : `overdue by ${durationText(-left, locale)}`)
-      : (locale === 'ar' ? `متبقٍ ${durationText(left, locale)}` : `${durationText(left, locale)} left`);
-    return { ref: r.ref, subject: r.subject, department: dept(r.department_key), level: r.level,
-      age: durationText(now - r.created_at.getTime(), locale), due, overdue };
-  });
-  const header = locale === 'ar'
-    ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المستوى', 'العمر', 'المهلة']
-    : ['section', 'reference', 'subject', 'department', 'level', 'age', 'deadline'];
-  const section = locale === 'ar' ? { open: 'مفتوحة', received: 'جديدة', resolved: 'محلولة' } : { open: 'open', received: 'new', resolved: 'resolved' };
-  const lines = [
-    header,
-    ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.level, o.age, o.due]),
-    ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r.department_key), r.level, '', '']),
-    ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r.department_key), r.level, '', '']),
-  ];
-  const org = deps.policy.organisation.name[locale];
-  const dateText = dualDate(from, locale, tz);
-  return {
-    org,
-    title: locale === 'ar' ? `التقرير اليومي للتذاكر المصعّدة — ${addDays(date, -1)}` : `Daily escalated-tickets report — ${addDays(date, -1)}`,
-    recipient: '',
-    date: addDays(date, -1),
-    dateText: `${dateText.gregorian.replace(/\s*\d{1,2}:\d{2}.*$/, '')} — ${dateText.hijri}`,
-    counts: { open: open.length, overdue: open.filter((o) => o.overdue).length, received: rows.received.length, resolved: rows.resolved.length },
-    open,
-    received: rows.received.map((r) => ({ ref: r.ref, subject: r.subject, department: dept(r.department_key) })),
-    resolved: rows.resolved.map((r) => ({ ref: r.ref, subject: r.subject, department: dept(r.department_key), rootCause: r.root_cause ?? '' })),
-    csv: `${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`,
-    csvName: `daily-${addDays(date, -1)}.csv`,
+
+  return (ctx) => {
+    const { locale } = ctx;
+    const dept = (r: ReportTicketRow): string => departmentName(deps, r.department, locale);
+    const open = rows.open.map((r) => {
+      const left = r.dueAt === null ? null : r.dueAt.getTime() - now;
+      return {
+        ref: r.ref, subject: r.subject, department: dept(r), owner: ownerText(deps, r.owner, locale),
+        level: r.level, levelText: levelText(deps, r.level, locale), age: durationText(now - r.createdAt.getTime(), locale),
+        due: dueText(left, locale), overdue: left !== null && left < 0,
+      };
+    });
+    const perDept = new Map<string, number>();
+    for (const o of open) perDept.set(o.department, (perDept.get(o.department) ?? 0) + 1);
+    const ar = locale === 'ar';
+    const header = ar
+      ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'المهلة', 'السبب الجذري', 'الإجراء الوقائي']
+      : ['section', 'reference', 'subject', 'department', 'owner', 'level', 'age', 'deadline', 'root cause', 'preventive measure'];
+    const section = ar ? { open: 'مفتوحة', received: 'جديدة', resolved: 'محلولة' } : { open: 'open', received: 'new', resolved: 'resolved' };
+    const csv = toCsv([
+      header,
+      ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.owner, o.level, o.age, o.due, '', '']),
+      ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '', '']),
+      ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '',
+        r.rootCause ?? '', r.preventiveMeasure ?? '']),
+    ]);
+    return {
+      ...reportBase(deps, 'daily', period, asOf, ctx),
+      counts: {
+        open: open.length, overdue: open.filter((o) => o.overdue).length,
+        received: rows.received.length, resolved: rows.resolved.length,
+      },
+      open: open.slice(0, DAILY_LIST_LIMIT),
+      openMore: Math.max(0, open.length - DAILY_LIST_LIMIT),
+      chart: bars([...perDept].sort((a, b) => b[1] - a[1]).map(([name, n]) => ({ label: name, value: n }))),
+      received: rows.received.map((r) => ({ ref: r.ref, subject: r.subject, department: dept(r) })),
+      resolved: rows.resolved.map((r) => ({
+        ref: r.ref, subject: r.subject, department: dept(r), rootCause: r.rootCause ?? '', prevention: r.preventiveMeasure ?? '',
+      })),
+      csv,
+      csvName: `daily-${period.key}.csv`,
+    };
   };
-}
-
-/** The report date a run at `now` belongs to (the local date of the run). */
-export function dailyPeriod(deps: AppDeps, now: Date): string {
-  return localDate(now, deps.policy.timezone);
-}
-
-export type ReportSendResult = { sent: true; outboxIds: number[] } | { sent: false; reason: string };
-
-/** Queues the daily report for `date` to its recipients, once: a second call for the same date does nothing. */
-export async function sendDailyReport(deps: AppDeps, date: string, late = false): Promise<ReportSendResult> {
-  const now = deps.clock.now();
-  const recipients = deps.directory.audiences(deps.policy.reports.daily.recipients, NO_TICKET);
-  const result = await deps.db.transaction(async (tx): Promise<ReportSendResult> => {
-    const [run] = await tx('report_runs').insert({ kind: 'daily', period: date, late })
-      .onConflict(['kind', 'period']).ignore().returning('id') as { id: number }[];
-    if (run === undefined) return { sent: false, reason: `the daily report for ${date} was already sent` };
-    const models = new Map<Locale, DailyReportModel>();
-    for (const r of recipients) {
-      if (!models.has(r.locale)) models.set(r.locale, await buildDailyReport(deps, date, r.locale, now));
-    }
-    const outboxIds = await addOutbound(tx, deps.policy.organisation.domain, now, recipients.map((r) => ({
-      ticketId: null, eventId: null, reportRunId: run.id, template: 'daily-report', locale: r.locale, to: r.email,
-      data: { ...models.get(r.locale), recipient: r.name },
-    })));
-    return { sent: true, outboxIds };
-  });
-  if (result.sent) await deps.scheduler.schedule({ outboxIds: result.outboxIds, timers: [] });
-  return result;
 }

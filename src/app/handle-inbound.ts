@@ -20,11 +20,12 @@ import { DEFAULT_INBOUND } from './inbound-deps.ts';
 import { openTicket } from './open-ticket.ts';
 import { noticeQuarantine } from './quarantine.ts';
 import { recordBounce } from './record-bounce.ts';
+import { applyReportReply } from './report-reply.ts';
 
 export interface Handled {
   outcome: {
     status: 'processed' | 'quarantined' | 'duplicate';
-    kind: MailKind | 'duplicate';
+    kind: MailKind | 'duplicate' | 'report_reply';
     reason: string;
     ticketId: number | null;
   };
@@ -76,6 +77,13 @@ export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail
     ({ outcome: { status, kind, reason, ticketId }, effects, fromEmail: sender, arrivedAt });
   const quarantine = async (code: QuarantineCode, reason: string): Promise<Handled> =>
     ({ ...await quarantined(tx, deps, { inboundId: row.id, code, reason, from: sender, subject: mail.subject }), arrivedAt });
+  if (c.kind === 'new' || c.kind === 'reply') {
+    // A reply to a report email (its signed report address) is about the report, not a ticket.
+    const onReport = await applyReportReply(tx, deps, m, row.id);
+    if (onReport !== undefined) {
+      return { outcome: { status: onReport.status, kind: 'report_reply', reason: onReport.reason, ticketId: null }, effects: onReport.effects, fromEmail: sender, arrivedAt };
+    }
+  }
   const ticket = c.ticketId === undefined ? undefined : await loadTicket(tx, c.ticketId, true);
   const openNew = async (reason: string, forwarded: boolean): Promise<Handled> => {
     const opened = await openTicket(tx, deps, forwarded ? { ...m, subject: withoutForwardPrefix(m.subject) } : m, row.id);

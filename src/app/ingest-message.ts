@@ -15,7 +15,7 @@ import { handleInbound, quarantined, type Handled } from './handle-inbound.ts';
 export interface Outcome {
   inboundId: number;
   status: 'processed' | 'quarantined' | 'duplicate';
-  kind: MailKind | 'duplicate';
+  kind: MailKind | 'duplicate' | 'report_reply';
   reason: string;
   ticketId: number | null;
 }

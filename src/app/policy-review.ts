@@ -24,7 +24,7 @@ async function figures(deps: AppDeps, from: Date, to: Date): Promise<Figures> {
       count(*) filter (where t.level >= 1)::int as escalated,
       count(*) filter (where t.status <> 'resolved')::int as open
     from tickets t
-    left join lateral (select min(due_at) as due_at from deadlines where ticket_id = t.id and kind = 'escalate' and level = 1) d on true
+    left join lateral (select due_at from deadlines where ticket_id = t.id and kind = 'escalate' and level = 1 order by seq desc limit 1) d on true
     where t.created_at >= ? and t.created_at < ?`, [to, to, from, to]).then((r: { rows: Omit<Figures, 'causes'>[] }) => r.rows);
   const causes = await deps.db('tickets').whereNotNull('root_cause').where('resolved_at', '>=', from).where('resolved_at', '<', to)
     .groupBy('root_cause').select('root_cause').count<{ root_cause: string; n: string }[]>('* as n').orderBy('n', 'desc').limit(5);

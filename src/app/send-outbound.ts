@@ -8,6 +8,7 @@ import { loadOutbound, markAttemptFailed, markSent } from '../adapters/outbox-st
 import type { Templates } from '../adapters/templates.ts';
 import { loadTicket } from '../adapters/ticket-store.ts';
 import { replyAddress } from '../domain/reply-token.ts';
+import { reportReplyAddress } from '../domain/report-reply-token.ts';
 import type { AppDeps } from './deps.ts';
 
 export interface SendDeps extends AppDeps {
@@ -27,10 +28,14 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
   const thread = ticket?.threadMessageId ?? undefined;
   const csv = typeof row.data.csv === 'string' && typeof row.data.csvName === 'string'
     ? [{ filename: row.data.csvName, content: `\uFEFF${row.data.csv}`, contentType: 'text/csv; charset=utf-8' }] : undefined;
+  // A report's reply address names its report run, so a manager's #رفع reply finds the report (report-reply.ts).
+  const replyTo = ticket !== undefined ? replyAddress(core.mailbox, deps.replySecret, ticket.id, row.to_email)
+    : row.report_run_id !== null ? reportReplyAddress(core.mailbox, deps.replySecret, row.report_run_id, row.to_email)
+      : core.mailbox;
   await deps.mailer.send({
     from: { name: `${core.name[row.locale]} — ${deps.policy.organisation.name[row.locale]}`, address: core.mailbox },
     to: row.to_email,
-    replyTo: ticket === undefined ? core.mailbox : replyAddress(core.mailbox, deps.replySecret, ticket.id, row.to_email),
+    replyTo,
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { escalationRules } from './policy-escalation.ts';
-import { actor, audience, duration, email, localized, localTime, ROLE_NAMES } from './policy-types.ts';
+import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
+import { reportsSchema } from './report-policy.ts';
 
 export { COMMANDS, ROLE_NAMES, type Actor, type Audience, type CommandName, type RoleName } from './policy-types.ts';
 
@@ -62,9 +63,7 @@ const policySchema = z.object({
     customer: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
   ...escalationRules,
-  reports: z.object({
-    daily: z.object({ time: localTime, recipients: z.array(audience).min(1) }).strict(),
-  }).strict(),
+  reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
 }).strict();
 
@@ -82,6 +81,7 @@ export type Person = Policy['people'][number];
 export type Department = Policy['departments'][number];
 export type LadderLevel = Policy['ladder'][number];
 export type Priority = Policy['priorities'][number];
+export type ReportsPolicy = Policy['reports'];
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';

@@ -58,3 +58,10 @@ export function isCoreAddress(coreMailbox: string, address: string): boolean {
   const [local = '', domain = ''] = address.toLowerCase().split('@');
   return domain === coreDomain && (local === coreLocal || local.startsWith(`${coreLocal}+`));
 }
+
+/** What follows "+" in one of the Core mailbox's plus addresses (core+r-42-…@ → "r-42-…"), lower-cased. */
+export function coreDetail(coreMailbox: string, address: string): string | undefined {
+  const [coreLocal = '', coreDomain = ''] = coreMailbox.toLowerCase().split('@');
+  const [local = '', domain = ''] = address.toLowerCase().split('@');
+  return domain === coreDomain && local.startsWith(`${coreLocal}+`) ? local.slice(coreLocal.length + 1) : undefined;
+}

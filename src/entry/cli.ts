@@ -1,6 +1,6 @@
 /** The `tasaeed` command line. Every listing also prints JSON with --json. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Command } from 'commander';
 import { listAttachments } from '../adapters/attachment-store.ts';
 import { loadConfig } from '../adapters/config.ts';
@@ -8,13 +8,13 @@ import { migrate, openDb } from '../adapters/db.ts';
 import { createLogger } from '../adapters/logger.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { listEvents, loadTicketByRef } from '../adapters/ticket-store.ts';
-import { buildDailyReport, dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
 import { classifyFile } from '../app/classify-file.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
+import { registerReportCommand } from './report-cli.ts';
 import { printTable } from './table.ts';
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
@@ -122,30 +122,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
     });
   });
 
-program.command('report').description('reports').command('daily').description('build (and optionally send) the daily report')
-  .option('--date <YYYY-MM-DD>', 'the report date (covers the day before); default today in the policy timezone')
-  .option('--out <dir>', 'write HTML, text and CSV here').option('--lang <ar|en>', 'language', 'ar')
-  .option('--send', 'send it to the recipients (once per date)')
-  .action(async (o: { date?: string; out?: string; lang: string; send?: boolean }) => {
-    await withApp(async (app) => {
-      const date = o.date ?? dailyPeriod(app.deps, app.deps.clock.now());
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`--date must be YYYY-MM-DD, got "${date}"`);
-      const locale = o.lang === 'en' ? 'en' : 'ar';
-      if (o.out !== undefined) {
-        const model = await buildDailyReport(app.deps, date, locale, app.deps.clock.now());
-        const r = app.deps.templates.render('daily-report', locale, model);
-        await mkdir(o.out, { recursive: true });
-        await writeFile(join(o.out, `daily-${date}.${locale}.html`), r.html);
-        await writeFile(join(o.out, `daily-${date}.${locale}.txt`), r.text);
-        await writeFile(join(o.out, model.csvName), `\uFEFF${model.csv}`);
-        console.log(`wrote ${o.out}/daily-${date}.${locale}.{html,txt} and ${model.csvName}`);
-      }
-      if (o.send === true) {
-        const r = await sendDailyReport(app.deps, date);
-        console.log(r.sent ? `daily report for ${date} queued to ${r.outboxIds.length} recipient(s)` : r.reason);
-      }
-    });
-  });
+registerReportCommand(program, withApp);
 
 program.command('review').description('policy review (escalation policy, step 12)').command('open')
   .description('open the review ticket for the last complete period now (once per period)')

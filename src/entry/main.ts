@@ -11,6 +11,7 @@ import { Queues } from '../adapters/queue.ts';
 import { Templates } from '../adapters/templates.ts';
 import { processPending } from '../app/ingest-message.ts';
 import { reconcile } from '../app/reconcile.ts';
+import { catchUpReports } from '../app/report-run.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Directory } from '../domain/directory.ts';
@@ -73,6 +74,8 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
   });
   await listener.start();
+  // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
+  void catchUpReports(deps);
   return {
     ...app,
     async close() {

@@ -3,9 +3,9 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
-import { dailyPeriod, sendDailyReport } from '../app/daily-report.ts';
 import { fireTimer } from '../app/fire-timer.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
+import { runReportJob, scheduleReports } from './report-schedules.ts';
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -34,10 +34,7 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     return r.result;
   }, { ...opts, concurrency: 16 });
 
-  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
-    const period = job.data.period ?? dailyPeriod(deps, deps.clock.now());
-    return await sendDailyReport(deps, period);
-  }, { ...opts, concurrency: 1 });
+  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => await runReportJob(deps, job), { ...opts, concurrency: 1 });
 
   const reviews = new Worker<ReviewJob>(QUEUE_NAMES.reviews, async () => await openPolicyReview(deps), { ...opts, concurrency: 1 });
   await queues.reviews.upsertJobScheduler('policy-review',
@@ -49,10 +46,7 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     w.on('error', (err) => { deps.log.error({ queue: w.name, err: err.message }, 'worker error'); });
   }
 
-  const [hh = '07', mm = '00'] = deps.policy.reports.daily.time.split(':');
-  await queues.reports.upsertJobScheduler('daily-report',
-    { pattern: `${Number(mm)} ${Number(hh)} * * *`, tz: deps.policy.timezone },
-    { name: 'daily', data: { kind: 'daily' } });
+  await scheduleReports(deps, queues);
 
   await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady(), reviews.waitUntilReady()]);
   return {

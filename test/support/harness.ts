@@ -137,6 +137,17 @@ export class Installation {
     }, 30_000);
   }
 
+  /** Runs a `tasaeed` command (e.g. `migrate`, `report weekly --send`) with this installation's settings. */
+  async cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['bin/tasaeed.mjs', ...args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    const code = await new Promise<number | null>((r) => child.once('close', r));
+    return { code, stdout, stderr };
+  }
+
   /** kill -9: no chance to finish anything. */
   async kill(): Promise<void> {
     const child = this.child;

@@ -1,0 +1,62 @@
+/** Ticket lists for the daily report: open as of an instant (with the next deadline), received and resolved in a day. */
+import type { Db } from './db.ts';
+
+export interface ReportTicketRow {
+  id: number;
+  ref: string;
+  subject: string;
+  department: string | null;
+  level: number;
+  owner: string | null;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  rootCause: string | null;
+  preventiveMeasure: string | null;
+  /** The deadline of the next level, if any (in openTickets: the one pending at `asOf`). */
+  dueAt: Date | null;
+}
+
+const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.owner_email owner, t.created_at,
+  t.resolved_at, t.root_cause, t.preventive_measure,
+  (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.status = 'pending' order by d.level limit 1) due_at`;
+
+interface Raw {
+  id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null;
+  created_at: Date; resolved_at: Date | null; root_cause: string | null; preventive_measure: string | null; due_at: Date | null;
+}
+
+const toRow = (r: Raw): ReportTicketRow => ({
+  id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner,
+  createdAt: r.created_at, resolvedAt: r.resolved_at, rootCause: r.root_cause, preventiveMeasure: r.preventive_measure,
+  dueAt: r.due_at,
+});
+
+async function select(db: Db, sql: string, bindings: Record<string, unknown>): Promise<ReportTicketRow[]> {
+  return ((await db.raw(sql, bindings)) as { rows: Raw[] }).rows.map(toRow);
+}
+
+/**
+ * Every ticket open at `asOf`, the most urgent first (overdue, then by deadline, then oldest), with its level and
+ * next deadline as they were at `asOf`: a deadline row settles when it fires or is voided, and the next level's row
+ * appears when the previous one fires, so the row pending at `asOf` is the lowest one not settled by then.
+ */
+export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]> {
+  return await select(db, `
+    select t.id, t.ref, t.subject, t.department_key department, t.owner_email owner, t.created_at, t.resolved_at,
+      t.root_cause, t.preventive_measure,
+      coalesce((select max((e.data->>'level')::int) from ticket_events e
+        where e.ticket_id = t.id and e.kind = 'escalated' and e.created_at <= :asOf), 0) level,
+      (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and (d.settled_at is null or d.settled_at > :asOf)
+        order by d.level, d.seq desc limit 1) due_at
+    from tickets t
+    where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
+    order by due_at nulls last, t.created_at, t.id`, { asOf });
+}
+
+export async function ticketsReceived(db: Db, from: Date, to: Date): Promise<ReportTicketRow[]> {
+  return await select(db, `select ${COLUMNS} from tickets t where t.created_at >= :from and t.created_at < :to order by t.created_at, t.id`, { from, to });
+}
+
+export async function ticketsResolved(db: Db, from: Date, to: Date): Promise<ReportTicketRow[]> {
+  return await select(db, `select ${COLUMNS} from tickets t where t.resolved_at >= :from and t.resolved_at < :to order by t.resolved_at, t.id`, { from, to });
+}
