@@ -5,17 +5,19 @@
  * table per scenario (or one JSON object per scenario with --json), stops everything it started — also on Ctrl-C —
  * and, after a full-size run, regenerates BENCHMARKS.md.
  */
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startServices, type RunningServices } from '../scripts/services.ts';
 import { writeBenchmarks } from './lib/benchmarks-md.ts';
 import { Cleanup } from './lib/cleanup.ts';
-import { MAIL_PASSWORD } from './lib/installation.ts';
+import { LOGS, MAIL_PASSWORD } from './lib/installation.ts';
 import { machine } from './lib/machine.ts';
 import { met, num, scenarioJson, scenarioText, type ScenarioResult } from './lib/results.ts';
 import type { BenchContext, Scenario } from './lib/scenario.ts';
 import { ingest } from './scenarios/ingest.ts';
+import { latency } from './scenarios/latency.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest];
+const SCENARIOS: readonly Scenario[] = [ingest, latency];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md
@@ -51,6 +53,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  rmSync(LOGS, { recursive: true, force: true });
   const results: ScenarioResult[] = [];
   const m = machine();
   try {

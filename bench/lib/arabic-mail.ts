@@ -149,6 +149,14 @@ export function outlookMessage(spec: MailSpec): Buffer {
 export function fillTo(targetBytes: number, r: () => number, build: (body: string) => Buffer, lead: string): Buffer {
   let body = lead;
   let raw = build(body);
+  // A sentence lands twice (text and HTML part), base64-encoded, plus the HTML paragraph markup: estimate, then top up.
+  let estimate = raw.length;
+  while (estimate < targetBytes) {
+    const sentence = pick(r, SENTENCES);
+    body += `\r\n${sentence}`;
+    estimate += Buffer.byteLength(sentence) * 2.7 + 150;
+  }
+  raw = build(body);
   while (raw.length < targetBytes) {
     body += `\r\n${pick(r, SENTENCES)}`;
     raw = build(body);

@@ -3,11 +3,11 @@
  * prefix, mail domain and mailboxes, and the shipped example policy (examples/policy.yaml) moved onto that domain.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { parse, stringify } from 'yaml';
@@ -17,11 +17,14 @@ import type { Logger } from '../../src/adapters/logger.ts';
 import { validatePolicy, type Policy } from '../../src/domain/policy.ts';
 import { openApp, startApp, type App } from '../../src/entry/main.ts';
 import type { RunningServices } from '../../scripts/services.ts';
+import { SENDERS } from './arabic-mail.ts';
 import type { Cleanup } from './cleanup.ts';
 
 export const MAIL_PASSWORD = 'bench';
 const EXAMPLE_POLICY = fileURLToPath(new URL('../../examples/policy.yaml', import.meta.url));
 const EXAMPLE_DOMAIN = 'ufuq.test';
+/** The app's logs are kept after the run (git-ignored) for looking into a surprising number. */
+export const LOGS = fileURLToPath(new URL('../out/logs/', import.meta.url));
 
 export interface LadderStep { after: string; notify: string[] }
 
@@ -34,7 +37,7 @@ export class BenchInstallation {
   readonly env: Record<string, string>;
 
   private constructor(readonly id: string, readonly domain: string, readonly policy: Policy, readonly dir: string, vars: Record<string, string>) {
-    this.logFile = join(dir, 'tasaeed.log');
+    this.logFile = join(LOGS, `${id}.log`);
     this.env = vars;
     this.config = loadConfig(vars as NodeJS.ProcessEnv);
     this.db = openDb(this.config.DATABASE_URL, 4);
@@ -49,8 +52,10 @@ export class BenchInstallation {
     const admin = openDb(services.env.DATABASE_URL, 1);
     await admin.raw(`create database "${id}"`);
     await admin.destroy();
-    await services.addMailboxes([policy.core.mailbox, ...policy.people.map((p) => p.email)]);
+    // Everyone who writes or is written to: the policy's people and the bench's senders outside the policy.
+    await services.addMailboxes([policy.core.mailbox, ...policy.people.map((p) => p.email), ...SENDERS.map((s) => `${s.local}@${domain}`)]);
     const dir = mkdtempSync(join(tmpdir(), 'tasaeed-bench-'));
+    mkdirSync(LOGS, { recursive: true });
     const policyFile = join(dir, 'policy.yaml');
     writeFileSync(policyFile, stringify(raw));
     const vars = {
@@ -86,10 +91,10 @@ export class BenchInstallation {
     return await startApp(this.config, { log: this.logger() });
   }
 
-  imap(user = this.policy.core.mailbox): ImapFlow {
+  imap(user = this.policy.core.mailbox, options: Partial<ImapFlowOptions> = {}): ImapFlow {
     return new ImapFlow({
       host: this.config.IMAP_HOST, port: this.config.IMAP_PORT, secure: false,
-      auth: { user, pass: MAIL_PASSWORD }, logger: false, emitLogs: false,
+      auth: { user, pass: MAIL_PASSWORD }, logger: false, emitLogs: false, ...options,
     });
   }
 

@@ -23,7 +23,8 @@ export interface ReplyTarget {
   copySentAt: Date;
 }
 
-export const TARGET_BYTES = 5000;
+/** New escalations are filled to this size; replies carry a short new text and a quoted history of similar size. */
+export const TARGET_BYTES = 4900;
 
 /** The tickets whose copy went to a department head, newest first. */
 export async function replyTargets(db: Db, limit: number): Promise<ReplyTarget[]> {
@@ -87,7 +88,7 @@ export class MailMix {
         : '#حل\r\nالسبب: تأخر اعتماد الطلب لغياب المعتمد وعدم تعيين بديل.\r\nالإجراء الوقائي: تعيين معتمد بديل لكل طلب وتنبيه آلي بعد 12 ساعة.';
     const messageId = `<${this.run}.r${i}.${t.ticketId}@${this.domain}>`;
     const subject = `RE: [${t.ref}] تذكرة مصعّدة إلى إدارتكم: ${t.subject}`;
-    const quoted = { from: `الكور <${this.core}>`, to: `${this.name(t.head)} <${t.head}>`, date: t.copySentAt, subject: subject.slice(4), text: t.description };
+    const quoted = { from: `الكور <${this.core}>`, to: `${this.name(t.head)} <${t.head}>`, date: t.copySentAt, subject: subject.slice(4), text: [...t.description].slice(0, 250).join('') };
     // The quoted history is as long as the original; the new text stays short, as people write replies.
     const raw = outlookMessage({
       from: { name: this.name(t.head), email: t.head },

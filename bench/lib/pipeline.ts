@@ -1,5 +1,6 @@
 /** Observing a running pipeline from outside: how far the inbound backlog is, and whether every effect is queued. */
 import type { Queue } from 'bullmq';
+import type { Knex } from 'knex';
 import type { Db } from '../../src/adapters/db.ts';
 import type { App } from '../../src/entry/main.ts';
 
@@ -17,9 +18,14 @@ export async function inboundProgress(db: Db, mailbox = 'INBOX'): Promise<{ last
   return { lastUid: Number(state?.m ?? 0), pending: Number(pending?.n ?? 0) };
 }
 
-export async function rowCount(db: Db, table: string): Promise<number> {
-  const row = await db(table).count('* as n').first() as { n: string | number } | undefined;
+/** count(*) of a query, e.g. countOf(db('outbox').where({ status: 'pending' })). */
+export async function countOf(query: Knex.QueryBuilder): Promise<number> {
+  const row = await query.count('* as n').first() as { n: string | number } | undefined;
   return Number(row?.n ?? 0);
+}
+
+export async function rowCount(db: Db, table: string): Promise<number> {
+  return await countOf(db(table));
 }
 
 /** True when every outbox row and every deadline row has its BullMQ job (the copies are queued). */

@@ -12,6 +12,7 @@ import { appendAll } from '../lib/mailbox.ts';
 import { MailMix, replyTargets } from '../lib/mix.ts';
 import { effectsQueued, inboundProgress, outcomes, rowCount } from '../lib/pipeline.ts';
 import { bullmqAddBulk, fetchAndParse, postgresInsertLoop } from '../lib/floors.ts';
+import { profiled } from '../lib/profile.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { now, waitUntil } from '../lib/timing.ts';
 
@@ -44,13 +45,14 @@ export const ingest: Scenario = {
     const stopListener = ctx.cleanup.add('ingest listener', () => listener.stop());
     const outboxBefore = await rowCount(inst.db, 'outbox');
     const t0 = now();
-    await listener.start();
-    const timeout = Math.max(120_000, n * 20);
-    await waitUntil('every message to be committed', async () => {
-      const p = await inboundProgress(inst.db);
-      return p.lastUid >= n && p.pending === 0;
-    }, timeout, 20);
-    await waitUntil('every copy and deadline to be queued', () => effectsQueued(inst.db, app), 30_000, 10);
+    await profiled('ingest', async () => {
+      await listener.start();
+      await waitUntil('every message to be committed', async () => {
+        const p = await inboundProgress(inst.db);
+        return p.lastUid >= n && p.pending === 0;
+      }, Math.max(120_000, n * 20), 20);
+      await waitUntil('every copy and deadline to be queued', () => effectsQueued(inst.db, app), 30_000, 10);
+    });
     const ingestMs = now() - t0;
     await stopListener();
 
