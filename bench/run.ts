@@ -16,8 +16,9 @@ import { met, num, scenarioJson, scenarioText, type ScenarioResult } from './lib
 import type { BenchContext, Scenario } from './lib/scenario.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
+import { memory } from './scenarios/memory.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md
@@ -89,7 +90,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => { process.exitCode = code; }, (err: unknown) => {
+// Exit explicitly: everything the bench started is stopped by now, and a forgotten handle must not hang the run.
+main().then((code) => { process.exit(code); }, (err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });
