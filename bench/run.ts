@@ -17,8 +17,9 @@ import type { BenchContext, Scenario } from './lib/scenario.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
+import { timers } from './scenarios/timers.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md
