@@ -60,7 +60,7 @@ const wrap76 = (s: string): string => s.replace(/.{76}/g, '$&\r\n');
 /** RFC 2047 encoded words of at most ~75 characters each, split on character boundaries. */
 export function encodedWords(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text;
-  const chars = [...text];
+  const chars = Array.from(text);
   const words: string[] = [];
   for (let i = 0; i < chars.length; i += 14) words.push(`=?utf-8?B?${b64(chars.slice(i, i + 14).join(''))}?=`);
   return words.join('\r\n ');

@@ -63,7 +63,7 @@ export class MailMix {
     const how = routed ? 0 : Math.floor(r() * 10);
     const customer = 1000 + Math.floor(r() * 9000);
     // 0–2 plus address, 3–5 subject tag, 6–8 keyword in the subject, 9 nothing to route by (Core triage).
-    const to = how <= 2 ? `${this.core.replace('@', `+${topic.key}@`)}` : this.core;
+    const to = how <= 2 ? this.core.replace('@', `+${topic.key}@`) : this.core;
     const subject = how <= 2 ? `${topic.topic} ${customer}`
       : how <= 5 ? `[${topic.name}] ${topic.topic} ${customer}`
         : how <= 8 ? `${topic.topic} رقم ${customer}` : `طلب متابعة عاجل للعميل ${customer}`;
@@ -88,7 +88,7 @@ export class MailMix {
         : '#حل\r\nالسبب: تأخر اعتماد الطلب لغياب المعتمد وعدم تعيين بديل.\r\nالإجراء الوقائي: تعيين معتمد بديل لكل طلب وتنبيه آلي بعد 12 ساعة.';
     const messageId = `<${this.run}.r${i}.${t.ticketId}@${this.domain}>`;
     const subject = `RE: [${t.ref}] تذكرة مصعّدة إلى إدارتكم: ${t.subject}`;
-    const quoted = { from: `الكور <${this.core}>`, to: `${this.name(t.head)} <${t.head}>`, date: t.copySentAt, subject: subject.slice(4), text: [...t.description].slice(0, 250).join('') };
+    const quoted = { from: `الكور <${this.core}>`, to: `${this.name(t.head)} <${t.head}>`, date: t.copySentAt, subject: subject.slice(4), text: Array.from(t.description).slice(0, 250).join('') };
     // The quoted history is as long as the original; the new text stays short, as people write replies.
     const raw = outlookMessage({
       from: { name: this.name(t.head), email: t.head },

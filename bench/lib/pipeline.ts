@@ -13,9 +13,9 @@ export async function jobCount(queue: Queue): Promise<number> {
 export async function inboundProgress(db: Db, mailbox = 'INBOX'): Promise<{ lastUid: number; pending: number }> {
   const [state, pending] = await Promise.all([
     db('mailbox_state').where({ mailbox }).max('last_uid as m').first() as Promise<{ m: number | null } | undefined>,
-    db('inbound_messages').where({ status: 'pending' }).count('* as n').first() as Promise<{ n: string | number } | undefined>,
+    countOf(db('inbound_messages').where({ status: 'pending' })),
   ]);
-  return { lastUid: Number(state?.m ?? 0), pending: Number(pending?.n ?? 0) };
+  return { lastUid: state?.m ?? 0, pending };
 }
 
 /** count(*) of a query, e.g. countOf(db('outbox').where({ status: 'pending' })). */

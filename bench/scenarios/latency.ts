@@ -48,9 +48,9 @@ export const latency: Scenario = {
     // Commits, observed every 5 ms (an observation is an upper bound: the commit happened before the poll began).
     const committedAt: number[] = [];
     let watermark = (await inst.db('inbound_messages').max('id as m').first() as { m: number | null } | undefined)?.m ?? 0;
-    let watching = true;
+    const watch = { on: true };
     const watcher = (async () => {
-      while (watching) {
+      while (watch.on) {
         const polledAt = now();
         const rows = await inst.db('inbound_messages').where('id', '>', watermark).whereNot({ status: 'pending' })
           .orderBy('id').select('id', 'message_id') as { id: number; message_id: string | null }[];
@@ -80,7 +80,7 @@ export const latency: Scenario = {
       await waitUntil('every appended email to be committed and seen by the bare client', () =>
         Promise.resolve(messages.every((_, k) => committedAt[k] !== undefined && existsAt[k] !== undefined)), 60_000, 20);
     });
-    watching = false;
+    watch.on = false;
     await watcher;
     await closeBare();
 

@@ -52,6 +52,32 @@ export async function claimInbound(tx: Tx, id: number): Promise<InboundRow | und
   return await tx<InboundRow>('inbound_messages').where({ id, status: 'pending' }).forUpdate().skipLocked().first();
 }
 
+/** Claims the pending rows among `ids` that no other process holds, oldest first. */
+export async function claimInboundBatch(tx: Tx, ids: readonly number[]): Promise<InboundRow[]> {
+  return await tx<InboundRow>('inbound_messages').whereIn('id', ids).where({ status: 'pending' })
+    .orderBy('id').forUpdate().skipLocked();
+}
+
+/**
+ * The rows of a batch that repeat a message (same Message-ID and bytes) already turned into an outcome, or an
+ * earlier row of the same batch: what isDuplicate would say for each, had the rows before it been committed.
+ */
+export async function duplicateIds(tx: Tx, rows: readonly Pick<InboundRow, 'id' | 'message_id' | 'sha256'>[]): Promise<Set<number>> {
+  const key = (r: { message_id: string | null; sha256: string }) => `${r.sha256} ${r.message_id ?? ''}`;
+  const withId = rows.filter((r) => r.message_id !== null);
+  if (withId.length === 0) return new Set();
+  const done = await tx('inbound_messages').whereIn('message_id', withId.map((r) => r.message_id as string))
+    .whereNotIn('id', rows.map((r) => r.id)).whereIn('status', ['processed', 'quarantined'])
+    .select('message_id', 'sha256') as { message_id: string; sha256: string }[];
+  const seen = new Set(done.map(key));
+  const dup = new Set<number>();
+  for (const r of withId) {
+    if (seen.has(key(r))) dup.add(r.id);
+    seen.add(key(r));
+  }
+  return dup;
+}
+
 /** True when the same message (Message-ID and bytes) was already turned into an outcome. */
 export async function isDuplicate(tx: Tx, row: Pick<InboundRow, 'id' | 'message_id' | 'sha256'>): Promise<boolean> {
   if (row.message_id === null) return false;
@@ -61,13 +87,26 @@ export async function isDuplicate(tx: Tx, row: Pick<InboundRow, 'id' | 'message_
   return hit !== undefined;
 }
 
-export async function finishInbound(tx: Tx, id: number, at: Date, outcome: {
-  status: Exclude<InboundStatus, 'pending'>; kind: string; reason: string; ticketId?: number | null | undefined;
-}): Promise<void> {
-  await tx('inbound_messages').where({ id }).update({
-    status: outcome.status, kind: outcome.kind, reason: outcome.reason.slice(0, 2000),
-    ticket_id: outcome.ticketId ?? null, processed_at: at,
-  });
+export interface Finished {
+  id: number;
+  at: Date;
+  outcome: { status: Exclude<InboundStatus, 'pending'>; kind: string; reason: string; ticketId?: number | null | undefined };
+}
+
+/** finishInbound for many rows in one statement. */
+export async function finishInboundBatch(tx: Tx, rows: readonly Finished[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(() => '(?::bigint, ?, ?, ?, ?::bigint, ?::timestamptz)').join(', ');
+  await tx.raw(`
+    update inbound_messages as m
+       set status = v.status, kind = v.kind, reason = v.reason, ticket_id = v.ticket_id, processed_at = v.at
+      from (values ${values}) as v (id, status, kind, reason, ticket_id, at)
+     where m.id = v.id`,
+  rows.flatMap((r) => [r.id, r.outcome.status, r.outcome.kind, r.outcome.reason.slice(0, 2000), r.outcome.ticketId ?? null, r.at]));
+}
+
+export async function finishInbound(tx: Tx, id: number, at: Date, outcome: Finished['outcome']): Promise<void> {
+  await finishInboundBatch(tx, [{ id, at, outcome }]);
 }
 
 export async function pendingInboundIds(tx: Tx, limit = 1000): Promise<number[]> {

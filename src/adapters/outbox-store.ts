@@ -1,6 +1,7 @@
 /** Outbound emails waiting to be sent: written in the ticket's transaction, sent later by a worker. */
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../domain/dates.ts';
+import { deferredOf } from './deferred-inserts.ts';
 import type { Tx } from './ticket-store.ts';
 
 export interface NewOutbound {
@@ -32,12 +33,20 @@ export interface OutboundRow {
 /** Stores the emails with the stable Message-ID they will be sent with; returns their ids. */
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const inserted = await tx('outbox').insert(rows.map((r) => ({
+  const values = rows.map((r) => ({
     ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, template: r.template,
     locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
     message_id: `<${randomUUID()}@${domain}>`,
-  }))).returning(['id', 'ticket_id', 'message_id']) as { id: number; ticket_id: number | null; message_id: string }[];
-  const thread = inserted.filter((r) => r.ticket_id !== null).map((r) => ({ message_id: r.message_id, ticket_id: r.ticket_id }));
+  }));
+  const thread = values.filter((r) => r.ticket_id !== null).map((r) => ({ message_id: r.message_id, ticket_id: r.ticket_id }));
+  const deferred = deferredOf(tx);
+  if (deferred !== undefined) {
+    const ids = await deferred.nextIds('outbox', values.length);
+    deferred.add('outbox', values.map((v, i) => ({ id: ids[i], ...v })));
+    deferred.add('thread_messages', thread);
+    return ids;
+  }
+  const inserted = await tx('outbox').insert(values).returning('id') as { id: number }[];
   if (thread.length > 0) await tx('thread_messages').insert(thread).onConflict('message_id').ignore();
   return inserted.map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 /** Tickets, their append-only events, thread Message-IDs and deadline rows in PostgreSQL. */
 import type { Knex } from 'knex';
 import type { EventKind, Ticket, TicketEvent, TicketStatus } from '../domain/ticket.ts';
+import { deferredOf, direct } from './deferred-inserts.ts';
 
 export type Tx = Knex | Knex.Transaction;
 
@@ -33,7 +34,8 @@ export interface NewTicket {
 }
 
 export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
-  const [row] = await tx<TicketRow>('tickets').insert({
+  // Inserted at once even in a batch: ticket numbers are seen by people and must not skip.
+  const [row] = await direct(tx)<TicketRow>('tickets').insert({
     subject: t.subject, description: t.description, department_key: t.departmentKey, routed_via: t.routedVia,
     status: t.departmentKey === null ? 'triage' : 'open', originator_email: t.originatorEmail,
     originator_name: t.originatorName, thread_message_id: t.threadMessageId, created_at: t.at, updated_at: t.at,
@@ -43,28 +45,35 @@ export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
 }
 
 export async function loadTicket(tx: Tx, id: number, lock = false): Promise<Ticket | undefined> {
-  const q = tx<TicketRow>('tickets').where({ id }).first();
+  const q = direct(tx)<TicketRow>('tickets').where({ id }).first();
   const row = await (lock ? q.forUpdate() : q);
   return row === undefined ? undefined : toTicket(row);
 }
 
 export async function loadTicketByRef(tx: Tx, ref: string): Promise<Ticket | undefined> {
-  const row = await tx<TicketRow>('tickets').where({ ref: ref.toUpperCase() }).first();
+  const row = await direct(tx)<TicketRow>('tickets').where({ ref: ref.toUpperCase() }).first();
   return row === undefined ? undefined : toTicket(row);
 }
 
 export async function updateTicket(tx: Tx, id: number, fields: Partial<TicketRow>): Promise<void> {
-  await tx('tickets').where({ id }).update(fields);
+  await direct(tx)('tickets').where({ id }).update(fields);
 }
 
 export async function addEvent(tx: Tx, e: {
   ticketId: number; kind: EventKind; actor: string | null; inboundId?: number | null;
   data?: Record<string, unknown>; at: Date;
 }): Promise<number> {
-  const [row] = await tx('ticket_events').insert({
+  const values = {
     ticket_id: e.ticketId, kind: e.kind, actor: e.actor, inbound_id: e.inboundId ?? null,
     data: JSON.stringify(e.data ?? {}), created_at: e.at,
-  }).returning('id') as { id: number }[];
+  };
+  const deferred = deferredOf(tx);
+  if (deferred !== undefined) {
+    const [id = 0] = await deferred.nextIds('ticket_events', 1);
+    deferred.add('ticket_events', [{ id, ...values }]);
+    return id;
+  }
+  const [row] = await tx('ticket_events').insert(values).returning('id') as { id: number }[];
   if (row === undefined) throw new Error('insert into ticket_events returned no row');
   return row.id;
 }
@@ -81,16 +90,24 @@ export async function listEvents(tx: Tx, ticketId: number): Promise<TicketEvent[
 export async function addThreadIds(tx: Tx, ticketId: number, messageIds: readonly (string | null)[]): Promise<void> {
   const rows = [...new Set(messageIds.filter((m): m is string => m !== null && m !== ''))]
     .map((message_id) => ({ message_id, ticket_id: ticketId }));
-  if (rows.length > 0) await tx('thread_messages').insert(rows).onConflict('message_id').ignore();
+  if (rows.length === 0) return;
+  const deferred = deferredOf(tx);
+  if (deferred !== undefined) deferred.add('thread_messages', rows);
+  else await tx('thread_messages').insert(rows).onConflict('message_id').ignore();
 }
 
 /** The ticket whose thread contains one of these Message-IDs (the most recent reference wins). */
 export async function ticketOfThread(tx: Tx, messageIds: readonly string[]): Promise<number | undefined> {
   if (messageIds.length === 0) return undefined;
-  const rows = await tx('thread_messages').whereIn('message_id', messageIds).select('message_id', 'ticket_id') as {
+  const rows = await direct(tx)('thread_messages').whereIn('message_id', messageIds).select('message_id', 'ticket_id') as {
     message_id: string; ticket_id: number;
   }[];
   const byId = new Map(rows.map((r) => [r.message_id, r.ticket_id]));
+  // Rows of this batch not written yet count as if they were (a stored row wins, as with ON CONFLICT DO NOTHING).
+  for (const r of deferredOf(tx)?.rows('thread_messages') ?? []) {
+    const id = r.message_id as string;
+    if (!byId.has(id) && messageIds.includes(id)) byId.set(id, r.ticket_id as number);
+  }
   for (let i = messageIds.length - 1; i >= 0; i -= 1) {
     const hit = byId.get(messageIds[i] ?? '');
     if (hit !== undefined) return hit;
@@ -106,7 +123,10 @@ export interface DeadlineRow {
 }
 
 export async function addDeadline(tx: Tx, ticketId: number, level: number, dueAt: Date): Promise<void> {
-  await tx('deadlines').insert({ ticket_id: ticketId, level, due_at: dueAt }).onConflict(['ticket_id', 'level']).ignore();
+  const row = { ticket_id: ticketId, level, due_at: dueAt };
+  const deferred = deferredOf(tx);
+  if (deferred !== undefined) deferred.add('deadlines', [row]);
+  else await tx('deadlines').insert(row).onConflict(['ticket_id', 'level']).ignore();
 }
 
 export async function pendingDeadline(tx: Tx, ticketId: number): Promise<DeadlineRow | undefined> {
