@@ -5,6 +5,9 @@
 import { ImapFlow } from 'imapflow';
 import type { Logger } from './logger.ts';
 
+/** Messages per FETCH: the next chunk is fetched while the previous one is processed. */
+const FETCH_CHUNK = 200;
+
 export interface FetchedMessage {
   uid: number;
   raw: Buffer;
@@ -109,13 +112,23 @@ export class ImapListener {
     const after = await this.hooks.cursor(session);
     const found = await client.search({ uid: `${after + 1}:*` }, { uid: true });
     const uids = (found === false || found === undefined ? [] : found).filter((u) => u > after).sort((x, y) => x - y);
-    for (let i = 0; i < uids.length; i += 200) {
+    const chunks: number[][] = [];
+    for (let i = 0; i < uids.length; i += FETCH_CHUNK) chunks.push(uids.slice(i, i + FETCH_CHUNK));
+    // Collect first, act after: no IMAP commands inside the fetch loop.
+    const fetchChunk = async (list: number[]): Promise<FetchedMessage[]> => {
       const batch: FetchedMessage[] = [];
-      // Collect first, act after: no IMAP commands inside the fetch loop.
-      for await (const msg of client.fetch(uids.slice(i, i + 200).join(','), { uid: true, source: true }, { uid: true })) {
+      for await (const msg of client.fetch(list.join(','), { uid: true, source: true }, { uid: true })) {
         if (msg.source !== undefined) batch.push({ uid: msg.uid, raw: msg.source });
       }
-      batch.sort((x, y) => x.uid - y.uid);
+      return batch.sort((x, y) => x.uid - y.uid);
+    };
+    let next: Promise<FetchedMessage[]> | undefined = chunks[0] === undefined ? undefined : fetchChunk(chunks[0]);
+    for (let k = 0; next !== undefined; k += 1) {
+      const batch: FetchedMessage[] = await next;
+      // The next chunk crosses the network while this one is stored and processed (imapflow queues the commands).
+      const following = chunks[k + 1];
+      next = following === undefined ? undefined : fetchChunk(following);
+      if (next !== undefined) void next.catch(() => undefined); // a failed round must not leave an unhandled rejection
       const done = await this.hooks.deliver(session, batch);
       if (done.length > 0) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
     }
