@@ -18,8 +18,10 @@ import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
 import { memory } from './scenarios/memory.ts';
 import { timers } from './scenarios/timers.ts';
+import { reports } from './scenarios/reports.ts';
+import { classify } from './scenarios/classify.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md

@@ -2,14 +2,15 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../domain/clock.ts';
-import { timerJobId, type TimerKind } from '../domain/escalation-ladder.ts';
+import { timerJobId } from '../domain/escalation-ladder.ts';
 import type { ReportKind } from '../domain/report-period.ts';
 import type { Effects, Scheduler } from '../app/effects.ts';
 
 export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports', reviews: 'reviews' } as const;
 
 export interface OutboundJob { outboxId: number }
-export interface DeadlineJob { kind: TimerKind; ticketId: number; level: number; seq: number }
+/** A timer job carries nothing: its id (`<kind>-<ticket>-<level>-<seq>`) names the timer row. */
+export type DeadlineJob = Record<string, never>;
 export interface ReportJob { kind: ReportKind; period?: string }
 export type ReviewJob = Record<string, never>;
 
@@ -19,7 +20,7 @@ export function redisConnection(url: string): Redis {
 
 const KEEP: JobsOptions = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } };
 // Fired timers are settled in PostgreSQL, so their jobs need not be kept: this keeps Redis small per timer.
-const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: { count: 5000 }, attempts: 5, backoff: { type: 'exponential', delay: 1000 } };
+const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: 5000, attempts: 5, backoff: 2000 };
 
 export class Queues implements Scheduler {
   readonly connection: Redis;
@@ -45,7 +46,7 @@ export class Queues implements Scheduler {
         opts: { ...KEEP, jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
       }))),
       effects.timers.length === 0 ? undefined : this.deadlines.addBulk(effects.timers.map((t) => ({
-        name: t.kind, data: { kind: t.kind, ticketId: t.ticketId, level: t.level, seq: t.seq },
+        name: t.kind, data: {},
         opts: { ...TIMER, jobId: timerJobId(t), delay: Math.max(0, t.dueAt.getTime() - now) },
       }))),
     ]);

@@ -99,3 +99,10 @@ export function customerUpdateDue(policy: Policy, from: Date): Date {
 export function timerJobId(t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>): string {
   return `${t.kind}-${t.ticketId}-${t.level}-${t.seq}`;
 }
+
+/** The timer a job id names (the id carries it all, so the job itself stores no data: less Redis per timer). */
+export function parseTimerJobId(id: string | undefined): Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'> | undefined {
+  const m = /^(escalate|remind|customer_update)-(\d+)-(\d+)-(\d+)$/.exec(id ?? '');
+  if (m === null) return undefined;
+  return { kind: m[1] as TimerKind, ticketId: Number(m[2]), level: Number(m[3]), seq: Number(m[4]) };
+}

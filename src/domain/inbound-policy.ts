@@ -22,7 +22,7 @@ export const inboundPolicySchema = z.object({
    * count); the excess is recorded as a loop and never answered, so a storm with an auto-responder stops itself.
    */
   rate_limit: z.object({
-    max: z.number().int().min(1).default(10),
+    max: z.number().int().min(1).default(30),
     per: duration('10m'),
   }).strict().prefault({}),
 }).strict().prefault({});

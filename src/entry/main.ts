@@ -29,7 +29,8 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const policy = await loadPolicyFile(config.POLICY_FILE);
-  const db = openDb(config.DATABASE_URL);
+  // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
+  const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
   const mailer = createMailer({
     host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,

@@ -4,6 +4,7 @@ import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type 
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
 import { fireTimer } from '../app/fire-timer.ts';
+import { parseTimerJobId } from '../domain/escalation-ladder.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
 import { runReportJob, scheduleReports } from './report-schedules.ts';
 
@@ -26,7 +27,9 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
   }, { ...opts, concurrency: 8 });
 
   const deadlines = new Worker<DeadlineJob>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob>, token?: string) => {
-    const r = await fireTimer(deps, job.data);
+    const timer = parseTimerJobId(job.id);
+    if (timer === undefined) throw new Error(`not a timer job id: ${job.id ?? '(none)'}`);
+    const r = await fireTimer(deps, timer);
     if (r.result === 'not_due' && r.dueAt !== undefined && token !== undefined) {
       await job.moveToDelayed(r.dueAt.getTime(), token);
       throw new DelayedError();

@@ -89,7 +89,7 @@ const example = (): Record<string, unknown> => parse(readFileSync('examples/poli
 
 describe('policy: inbound section and aliases', () => {
   it('defaults the reopen window and the rate limit', () => {
-    expect(validatePolicy(example()).inbound).toEqual({ reopen_within: 7 * 86_400_000, rate_limit: { max: 10, per: 600_000 } });
+    expect(validatePolicy(example()).inbound).toEqual({ reopen_within: 7 * 86_400_000, rate_limit: { max: 30, per: 600_000 } });
   });
   it('finds a person by an alias and refuses an alias used twice', () => {
     const p = example();

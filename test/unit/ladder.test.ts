@@ -81,3 +81,14 @@ describe('policy review periods (step 12)', () => {
     expect(reviewCron('monthly', '07:00')).toBe('0 7 1 * *');
   });
 });
+
+describe('timer job ids', () => {
+  it('name the timer row and read back', async () => {
+    const { timerJobId, parseTimerJobId } = await import('../../src/domain/escalation-ladder.ts');
+    for (const t of [{ kind: 'escalate', ticketId: 42, level: 1, seq: 0 }, { kind: 'customer_update', ticketId: 7, level: 0, seq: 12 }] as const) {
+      expect(parseTimerJobId(timerJobId(t))).toEqual(t);
+    }
+    expect(parseTimerJobId('outbox-5')).toBeUndefined();
+    expect(parseTimerJobId(undefined)).toBeUndefined();
+  });
+});
