@@ -67,8 +67,13 @@ export async function storeRaw(tx: Tx, messages: readonly RawMessage[]): Promise
   return inserted.map((r) => r.id);
 }
 
+/**
+ * Locks a pending row for processing. Messages are processed a few at a time: two copies of one message also take
+ * the same advisory lock (by Message-ID), so the second waits for the first and then sees it as a duplicate.
+ */
 export async function claimInbound(tx: Tx, id: number): Promise<InboundRow | undefined> {
-  return await tx<InboundRow>('inbound_messages').where({ id, status: 'pending' }).forUpdate().skipLocked().first();
+  return await tx<InboundRow>('inbound_messages').where({ id, status: 'pending' }).forUpdate().skipLocked()
+    .first('*', tx.raw('pg_advisory_xact_lock(hashtext(coalesce(message_id, id::text)))'));
 }
 
 /** True when the same message (Message-ID and bytes) was already turned into an outcome. */

@@ -34,15 +34,18 @@ export interface OutboundRow {
 /** Stores the emails with the stable Message-ID they will be sent with; returns their ids. */
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const inserted = await tx('outbox').insert(rows.map((r) => ({
+  const insert = tx('outbox').insert(rows.map((r) => ({
     ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null,
-    template: r.template,
-    locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
+    template: r.template, locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
     message_id: `<${randomUUID()}@${domain}>`,
-  }))).returning(['id', 'ticket_id', 'message_id']) as { id: number; ticket_id: number | null; message_id: string }[];
-  const thread = inserted.filter((r) => r.ticket_id !== null).map((r) => ({ message_id: r.message_id, ticket_id: r.ticket_id }));
-  if (thread.length > 0) await tx('thread_messages').insert(thread).onConflict('message_id').ignore();
-  return inserted.map((r) => r.id);
+  }))).returning(['id', 'ticket_id', 'message_id']).toSQL();
+  // One round trip: the rows and their Message-IDs in the ticket's thread (for matching replies).
+  const result = await tx.raw(`
+    with o as (${insert.sql}),
+    t as (insert into thread_messages (message_id, ticket_id) select message_id, ticket_id from o where ticket_id is not null
+          on conflict (message_id) do nothing)
+    select id from o order by id`, insert.bindings) as { rows: { id: number }[] };
+  return result.rows.map((r) => r.id);
 }
 
 export async function loadOutbound(tx: Tx, id: number): Promise<OutboundRow | undefined> {

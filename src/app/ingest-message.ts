@@ -38,9 +38,6 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
     outcome = await deps.db.transaction(async (tx) => {
       const row = await claimInbound(tx, inboundId);
       if (row === undefined) return undefined;
-      // Messages are processed a few at a time: two copies of one message wait for each other here, so the
-      // second sees the first committed and is recorded as a duplicate.
-      if (row.message_id !== null) await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [row.message_id]);
       const now = deps.clock.now();
       let handled: Handled;
       const big = oversize(row.size, deps.maxMessageBytes);

@@ -1,5 +1,5 @@
 /** Builds the data of ticket emails and queues one outbox row per recipient, each in their own language. */
-import { addOutbound } from '../adapters/outbox-store.ts';
+import { addOutbound, type NewOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
 import { priorityOf } from '../domain/escalation-ladder.ts';
@@ -47,9 +47,9 @@ export interface Notice {
   extra?: (locale: Locale, r: Recipient) => Record<string, unknown>;
 }
 
-export async function notify(tx: Tx, deps: AppDeps, n: Notice): Promise<number[]> {
+function outboundRows(deps: AppDeps, n: Notice): NewOutbound[] {
   const org = deps.policy.organisation.name;
-  return await addOutbound(tx, deps.policy.organisation.domain, deps.clock.now(), n.recipients.map((r) => ({
+  return n.recipients.map((r) => ({
     ticketId: n.ticket.id,
     eventId: n.eventId,
     template: n.template,
@@ -62,5 +62,15 @@ export async function notify(tx: Tx, deps: AppDeps, n: Notice): Promise<number[]
       ticket: ticketView(deps, n.ticket, r.locale, n.dueAt),
       ...n.extra?.(r.locale, r),
     },
-  })));
+  }));
+}
+
+/** Queues the emails of several notices in one statement. */
+export async function notifyAll(tx: Tx, deps: AppDeps, notices: readonly (Notice | undefined)[]): Promise<number[]> {
+  const rows = notices.flatMap((n) => (n === undefined ? [] : outboundRows(deps, n)));
+  return await addOutbound(tx, deps.policy.organisation.domain, deps.clock.now(), rows);
+}
+
+export async function notify(tx: Tx, deps: AppDeps, n: Notice): Promise<number[]> {
+  return await notifyAll(tx, deps, [n]);
 }

@@ -10,18 +10,22 @@ import { customerFacts, detectPriority } from '../domain/ticket-facts.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 import type { Effects } from './effects.ts';
-import { notify } from './notify.ts';
+import { notifyAll, type Notice } from './notify.ts';
 import { planCustomerUpdate, planEscalation } from './ticket-timers.ts';
 
 const MAX_DESCRIPTION = 20_000;
 
 /** The email to the department head with the copy of the ticket (policy 000, items 2–3). */
 export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, eventId: number, dueAt: Date): Promise<number[]> {
+  return await notifyAll(tx, deps, [copyToHead(deps, ticket, eventId, dueAt)]);
+}
+
+function copyToHead(deps: AppDeps, ticket: Ticket, eventId: number, dueAt: Date): Notice | undefined {
   const dept = deps.directory.department(ticket.departmentKey);
-  if (dept === undefined) return [];
+  if (dept === undefined) return undefined;
   const first = ladderLevel(deps.policy, 1);
   const priority = priorityOf(deps.policy, ticket.priority);
-  return await notify(tx, deps, {
+  return {
     ticket, eventId, template: 'ticket-copy', dueAt,
     recipients: [deps.directory.recipient(dept.head)],
     extra: (locale) => ({
@@ -31,7 +35,7 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
       nextLevel: levelName(first, locale),
       priority: priority.name[locale],
     }),
-  });
+  };
 }
 
 export async function openTicket(
@@ -57,8 +61,8 @@ export async function openTicket(
   });
   const deadline = firstDeadline(deps.policy, ticket.priority, now);
   const timers = [
-    ...await planEscalation(tx, deps, ticket, 1, now, deadline.dueAt),
-    ...await planCustomerUpdate(tx, deps, ticket, now),
+    ...await planEscalation(tx, deps, ticket, 1, now, deadline.dueAt, true),
+    ...await planCustomerUpdate(tx, deps, ticket, now, true),
   ];
   await addThreadIds(tx, ticket.id, [mail.messageId]);
   const dept = deps.directory.department(ticket.departmentKey);
@@ -71,21 +75,23 @@ export async function openTicket(
     },
   });
 
-  const outboxIds = dept === undefined
-    ? await notify(tx, deps, {
-      ticket, eventId, template: 'triage', dueAt: deadline.dueAt,
-      recipients: deps.directory.audiences(['core'], NO_TICKET),
-      extra: (locale) => ({
-        departments: deps.policy.departments.map((d) => ({ key: d.key, name: d.name[locale] })),
-        example: deps.policy.departments[0]?.name[locale] ?? '',
-      }),
-    })
-    : await sendCopyToHead(tx, deps, ticket, eventId, deadline.dueAt);
-
   const sender = deps.directory.recipient(from.email);
-  outboxIds.push(...await notify(tx, deps, {
-    ticket, eventId, template: 'ack', dueAt: deadline.dueAt,
-    recipients: [{ ...sender, name: from.name === '' ? sender.name : from.name }],
-  }));
+  // The copy (or the routing request to Core) and the acknowledgement, in one statement.
+  const outboxIds = await notifyAll(tx, deps, [
+    dept === undefined
+      ? {
+        ticket, eventId, template: 'triage', dueAt: deadline.dueAt,
+        recipients: deps.directory.audiences(['core'], NO_TICKET),
+        extra: (locale) => ({
+          departments: deps.policy.departments.map((d) => ({ key: d.key, name: d.name[locale] })),
+          example: deps.policy.departments[0]?.name[locale] ?? '',
+        }),
+      }
+      : copyToHead(deps, ticket, eventId, deadline.dueAt),
+    {
+      ticket, eventId, template: 'ack', dueAt: deadline.dueAt,
+      recipients: [{ ...sender, name: from.name === '' ? sender.name : from.name }],
+    },
+  ]);
   return { ticket, effects: { outboxIds, timers } };
 }

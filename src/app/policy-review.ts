@@ -69,7 +69,7 @@ export async function openPolicyReview(deps: AppDeps): Promise<{ opened: boolean
     const owned = { ...ticket, ownerEmail: owner, status: 'open' as const };
     const eventId = await addEvent(tx, { ticketId: ticket.id, kind: 'created', actor: null, at: now, data: { review: period.key, ...f } });
     const due = firstDeadline(p, owned.priority, now);
-    const timers = await planEscalation(tx, deps, owned, 1, now, due.dueAt);
+    const timers = await planEscalation(tx, deps, owned, 1, now, due.dueAt, true);
     const outboxIds = await notify(tx, deps, {
       ticket: owned, eventId, template: 'assigned', dueAt: due.dueAt,
       recipients: [deps.directory.recipient(owner)], extra: (locale) => ({ by: p.core.name[locale], plan: null }),

@@ -9,11 +9,13 @@ import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 
 /** The escalation to `level` at `dueAt`, plus (before level 1) the reminders counted from `start`. */
-export async function planEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, start: Date, dueAt: Date): Promise<Timer[]> {
-  const seq = await nextSeq(tx, ticket.id, 'escalate', level);
+export async function planEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, start: Date, dueAt: Date,
+  /** A ticket created in this transaction has no timers yet: its seqs start at 0 without asking. */
+  fresh = false): Promise<Timer[]> {
+  const seq = fresh ? 0 : await nextSeq(tx, ticket.id, 'escalate', level);
   const timers: Timer[] = [{ kind: 'escalate', ticketId: ticket.id, level, seq, dueAt }];
   if (level === 1) {
-    const reminderSeq = await nextSeq(tx, ticket.id, 'remind', level);
+    const reminderSeq = fresh ? 0 : await nextSeq(tx, ticket.id, 'remind', level);
     reminderTimes(deps.policy, ticket.priority, start, dueAt).forEach((r, i) => {
       timers.push({ kind: 'remind', ticketId: ticket.id, level, seq: reminderSeq + i, dueAt: r.at, data: { percent: r.percent, dueAt: dueAt.toISOString() } });
     });
@@ -29,9 +31,9 @@ export async function replanEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, du
 }
 
 /** The next periodic update to the customer (step 10), when the ticket has a customer and updates are on. */
-export async function planCustomerUpdate(tx: Tx, deps: AppDeps, ticket: Ticket, from: Date): Promise<Timer[]> {
+export async function planCustomerUpdate(tx: Tx, deps: AppDeps, ticket: Ticket, from: Date, fresh = false): Promise<Timer[]> {
   if (ticket.customerEmail === null || !deps.policy.customer_updates.enabled || ticket.status === 'resolved') return [];
-  const seq = await nextSeq(tx, ticket.id, 'customer_update', 0);
+  const seq = fresh ? 0 : await nextSeq(tx, ticket.id, 'customer_update', 0);
   const timers: Timer[] = [{ kind: 'customer_update', ticketId: ticket.id, level: 0, seq, dueAt: customerUpdateDue(deps.policy, from) }];
   await addTimers(tx, timers);
   return timers;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { arabicEmail, Installation, waitFor } from '../support/harness.ts';
 
-const LADDER = [{ after: '8s', notify: ['general_manager'] }];
+// Long enough for ticket two to be resolved first on a loaded machine, short enough to watch ticket one escalate.
+const LADDER = [{ after: '12s', notify: ['general_manager'] }];
 let inst: Installation;
 
 const tickets = async () => await inst.db('tickets').orderBy('id').select('id', 'ref', 'status', 'level', 'department_key', 'subject') as
@@ -113,7 +114,7 @@ describe('core loop', () => {
     await new Promise((r) => setTimeout(r, 3000));
     const gm = await inst.mailbox('gm');
     expect(gm.filter(about(one!.ref))).toHaveLength(1);
-    expect(gm.filter(about(two!.ref))).toHaveLength(0);
+    expect(gm.filter(about(two!.ref)).map((m) => m.subject)).toEqual([]);
     const deadlines = await inst.db('deadlines').where({ kind: 'escalate' }).orderBy('ticket_id').select('ticket_id', 'status') as { ticket_id: number; status: string }[];
     expect(deadlines).toEqual([{ ticket_id: one!.id, status: 'fired' }, { ticket_id: two!.id, status: 'void' }]);
   });
