@@ -90,14 +90,14 @@ describe('scheduled reports', () => {
   });
 
   it("gives each head the monthly report with their own department's detail", async () => {
-    const ops = await inst.waitForMail('head.ops', subjectIs(/التقرير الشهري/), 'the monthly report to the operations head');
+    const ops = await inst.waitForMail('head.ops', subjectIs(/التقرير الشهري/), 'the monthly report to the operations head', 60_000);
     expect(ops.html).toContain('تفاصيل إدارتكم: العمليات');
     expect(ops.html).not.toContain('تفاصيل إدارتكم: المالية');
-    const fin = await inst.waitForMail('head.fin', subjectIs(/التقرير الشهري/), 'the monthly report to the finance head');
+    const fin = await inst.waitForMail('head.fin', subjectIs(/التقرير الشهري/), 'the monthly report to the finance head', 60_000);
     expect(fin.html).toContain('تفاصيل إدارتكم: المالية');
-    const qa = await inst.waitForMail('qa', subjectIs(/التقرير الشهري/), 'the monthly report to quality assurance');
+    const qa = await inst.waitForMail('qa', subjectIs(/التقرير الشهري/), 'the monthly report to quality assurance', 60_000);
     expect(qa.html).not.toContain('تفاصيل إدارتكم');
-    await inst.waitForMail('csm', subjectIs(/التقرير الشهري/), 'the monthly report to the Customer Service manager');
+    await inst.waitForMail('csm', subjectIs(/التقرير الشهري/), 'the monthly report to the Customer Service manager', 60_000);
   });
 });
 
