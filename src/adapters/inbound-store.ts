@@ -68,8 +68,9 @@ export async function storeRaw(tx: Tx, messages: readonly RawMessage[]): Promise
 }
 
 /**
- * Locks a pending row for processing. Messages are processed a few at a time: two copies of one message also take
- * the same advisory lock (by Message-ID), so the second waits for the first and then sees it as a duplicate.
+ * Locks a pending row for processing. Two processes (the daemon and `tasaeed ingest`) may process at once: two
+ * copies of one message also take the same advisory lock (by Message-ID), so the second waits for the first and
+ * then sees it as a duplicate.
  */
 export async function claimInbound(tx: Tx, id: number): Promise<InboundRow | undefined> {
   return await tx<InboundRow>('inbound_messages').where({ id, status: 'pending' }).forUpdate().skipLocked()
