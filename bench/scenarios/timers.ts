@@ -52,7 +52,8 @@ async function bytesPerTimer(ctx: BenchContext, count: number): Promise<{ bytes:
   return { bytes, addMs };
 }
 
-async function dueTogether(ctx: BenchContext, count: number): Promise<{ ms: number; emails: number }> {
+/** Time until `count` deadlines due together have all fired; when they have not within two minutes, the time they would take at the rate reached. */
+async function dueTogether(ctx: BenchContext, count: number): Promise<{ ms: number; emails: number; fired: number }> {
   const inst = await BenchInstallation.create(ctx.services, ctx.cleanup, 'timers');
   const domain = inst.domain;
   await inst.db.raw(`
@@ -81,15 +82,17 @@ async function dueTogether(ctx: BenchContext, count: number): Promise<{ ms: numb
   ctx.progress(`timers: ${count} deadlines due together in ${lead} ms`);
   await waitUntil('the due instant', () => Promise.resolve(Date.now() >= due.getTime()), 10_000, 5);
   const t0 = now();
+  let fired = 0;
+  // Give up after two minutes: a miss is reported with the rate reached, not as a failed run.
   await waitUntil('every deadline to fire with its emails queued', async () => {
-    const fired = await countOf(inst.db('deadlines').where({ status: 'fired' }));
+    fired = await countOf(inst.db('deadlines').where({ status: 'fired' }));
     if (fired < count) return false;
     return await jobCount(app.queues.outbound) >= await countOf(inst.db('outbox'));
-  }, 180_000, 50);
+  }, 120_000, 50).catch(() => undefined);
   const ms = now() - t0;
   const emails = await countOf(inst.db('outbox').where({ template: 'escalation' }));
   await closeWorkers();
-  return { ms, emails };
+  return { ms: fired < count ? (ms * count) / Math.max(1, fired) : ms, emails, fired };
 }
 
 export const timers: Scenario = {
@@ -108,10 +111,11 @@ export const timers: Scenario = {
       { key: 'timers.add_per_s', label: 'delayed jobs added per second (Queues.schedule, 5,000 per call)', value: (pending / memory.addMs) * 1000, unit: 'jobs/s', info: true },
     ];
     return {
-      params: { pending_timers: pending, due_together: together, escalation_emails: fired.emails },
+      params: { pending_timers: pending, due_together: together, fired_within_limit: fired.fired, escalation_emails: fired.emails },
       figures,
       notes: [
         'all deadlines fall due at the same instant (harder than spread over a minute); the outbound workers send while deadlines fire',
+        ...(fired.fired < together ? [`only ${fired.fired} of ${together} fired within 120 s: the figure is the time at the rate reached`] : []),
         'used_memory delta includes BullMQ\'s job hash, the delayed sorted-set entry and the job id; Redis runs with appendonly yes',
       ],
     };
