@@ -22,41 +22,37 @@ export interface ReplyToken {
 
 /** Finds a reply token among addresses (To, Cc, Delivered-To) that point at the Core mailbox. */
 export function findReplyToken(coreMailbox: string, addresses: readonly string[]): ReplyToken | undefined {
-  const [coreLocal = '', coreDomain = ''] = coreMailbox.toLowerCase().split('@');
   for (const address of addresses) {
-    const [local = '', domain = ''] = address.toLowerCase().split('@');
-    if (domain !== coreDomain || !local.startsWith(`${coreLocal}+`)) continue;
-    const m = TOKEN.exec(local.slice(coreLocal.length + 1));
+    const m = TOKEN.exec(coreDetail(coreMailbox, address) ?? '');
     if (m?.[1] !== undefined && m[2] !== undefined) return { ticketId: Number(m[1]), mac: m[2] };
   }
   return undefined;
 }
 
+/** Compares a MAC in constant time. */
+export function macMatches(expected: string, given: string): boolean {
+  const e = Buffer.from(expected);
+  const g = Buffer.from(given);
+  return e.length === g.length && timingSafeEqual(e, g);
+}
+
 /** True when the token was issued for this ticket to this sender. */
 export function verifyReplyToken(secret: string, token: ReplyToken, sender: string): boolean {
-  const expected = Buffer.from(mac(secret, token.ticketId, sender));
-  const given = Buffer.from(token.mac);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return macMatches(mac(secret, token.ticketId, sender), token.mac);
 }
 
 /** The department key of a plain plus address (core+finance@…), if it is not a reply token. */
 export function plusDetail(coreMailbox: string, addresses: readonly string[]): string | undefined {
-  const [coreLocal = '', coreDomain = ''] = coreMailbox.toLowerCase().split('@');
   for (const address of addresses) {
-    const [local = '', domain = ''] = address.toLowerCase().split('@');
-    if (domain === coreDomain && local.startsWith(`${coreLocal}+`)) {
-      const detail = local.slice(coreLocal.length + 1);
-      if (!TOKEN.test(detail)) return detail;
-    }
+    const detail = coreDetail(coreMailbox, address);
+    if (detail !== undefined && !TOKEN.test(detail)) return detail;
   }
   return undefined;
 }
 
 /** The Core mailbox itself or any of its plus addresses. */
 export function isCoreAddress(coreMailbox: string, address: string): boolean {
-  const [coreLocal = '', coreDomain = ''] = coreMailbox.toLowerCase().split('@');
-  const [local = '', domain = ''] = address.toLowerCase().split('@');
-  return domain === coreDomain && (local === coreLocal || local.startsWith(`${coreLocal}+`));
+  return address.toLowerCase() === coreMailbox.toLowerCase() || coreDetail(coreMailbox, address) !== undefined;
 }
 
 /** What follows "+" in one of the Core mailbox's plus addresses (core+r-42-…@ → "r-42-…"), lower-cased. */

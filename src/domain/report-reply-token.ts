@@ -3,8 +3,8 @@
  * (reply-token.ts) the MAC binds the report run to the person we sent it to, so only that person can act on it by
  * replying (#رفع / #forward); the "report" label keeps the two kinds of token from ever standing in for each other.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { coreDetail } from './reply-token.ts';
+import { createHmac } from 'node:crypto';
+import { coreDetail, macMatches } from './reply-token.ts';
 
 const TOKEN = /^p-(\d{1,12})-([0-9a-f]{20})$/;
 
@@ -32,7 +32,5 @@ export function findReportToken(coreMailbox: string, addresses: readonly string[
 }
 
 export function verifyReportToken(secret: string, token: ReportToken, sender: string): boolean {
-  const expected = Buffer.from(mac(secret, token.runId, sender));
-  const given = Buffer.from(token.mac);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return macMatches(mac(secret, token.runId, sender), token.mac);
 }
