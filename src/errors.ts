@@ -24,7 +24,9 @@ export const CATALOGUE = {
   TICKET_NOT_FOUND: { transient: false, hint: 'list tickets with `tasaeed tickets list`' },
   NOT_FOUND: { transient: false, hint: 'check the id or reference' },
   BAD_ARGUMENT: { transient: false, hint: 'see `tasaeed --help` for the command' },
-  STARTUP_TIMEOUT: { transient: false, hint: 'a service did not answer in STARTUP_TIMEOUT; check that it is reachable from this host' },
+  STARTUP_TIMEOUT: { transient: false, hint: 'a service did not answer within STARTUP_TIMEOUT; check that it is reachable from this host' },
+  STARTUP_FAILED: { transient: false, hint: 'fix each setting named above, then start again; nothing was changed' },
+  OUTBOX_NOT_RETRYABLE: { transient: false, hint: 'only failed or bounced emails can be retried; see `tasaeed outbox list`' },
   INTERNAL: { transient: false, hint: 'this is a defect in tasaeed; the stack trace in the log shows where' },
 } as const satisfies Record<string, Entry>;
 
@@ -56,7 +58,8 @@ export function messageOf(err: unknown): string {
 const SOCKET_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
   'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ESOCKETTIMEDOUT', 'ECONNECTION', 'ESOCKET', 'EDNS', 'ETIMEOUT',
-  'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'NoConnection', 'ClosedAfterConnect', 'EConnectionClosed',
+  'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETHROTTLE', 'LockTimeout',
 ]);
 /** PostgreSQL SQLSTATEs that say "try again": connection exceptions, shutdowns, too many connections, lock conflicts. */
 const PG_TRANSIENT = /^(08...|57P0[1-5]|53300|53400|40001|40P01|55P03|58000|58030)$/;

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
+import { TasaeedError } from '../errors.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -40,21 +41,28 @@ const schema = z.object({
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Resilience: how long start-up may wait for the services, how long a stop may take, how outbound retries.
+  STARTUP_TIMEOUT: duration('15s'),
+  SHUTDOWN_TIMEOUT: duration('8s'),
+  SEND_RETRY_FOR: duration('24h'),
+  SEND_RETRY_MIN: duration('2s'),
+  SEND_RETRY_MAX: duration('5m'),
+  INGEST_SCAN_EVERY: duration('60s'),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;
 
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-}
 
 /** Reads `.env` from the working directory when present (real environment variables win). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`configuration is not valid (see .env.example):\n${lines.join('\n')}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `  - ${name}: ${env[name] === undefined ? 'is not set (see .env.example)' : i.message}`;
+    });
+    throw new TasaeedError('CONFIG_INVALID', `configuration is not valid:\n${lines.join('\n')}`);
   }
   return Object.freeze(parsed.data);
 }

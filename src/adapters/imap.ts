@@ -3,7 +3,9 @@
  * (never marked \Seen before they are committed), handed over in UID order, and flagged \Seen only after.
  */
 import { ImapFlow } from 'imapflow';
+import { backoffDelay } from '../domain/backoff.ts';
 import type { Logger } from './logger.ts';
+import type { ServiceHealth } from './service-health.ts';
 
 /** Messages per FETCH: the next chunk is fetched while the previous one is processed. */
 const FETCH_CHUNK = 200;
@@ -34,6 +36,15 @@ export interface ListenerHooks {
   deliver(session: MailboxSession, messages: FetchedMessage[]): Promise<number[]>;
 }
 
+/** Thrown by a hook when its own service (PostgreSQL) failed: already reported there, not an IMAP problem. */
+export class HookFailure extends Error {
+  constructor(readonly original: unknown) {
+    super('a listener hook failed', { cause: original });
+  }
+}
+
+const MAX_RETRY_MS = 30_000;
+
 export class ImapListener {
   private client: ImapFlow | undefined;
   private running = false;
@@ -41,12 +52,21 @@ export class ImapListener {
   private again = false;
   private busy = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private fetchRetry: NodeJS.Timeout | undefined;
+  private fetchFailures = 0;
+  private connectFailures = 0;
 
-  constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger) {}
+  constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger,
+    private readonly health: ServiceHealth) {}
 
   async start(): Promise<void> {
     this.running = true;
     await this.connect();
+  }
+
+  /** True while a session is open and usable (for health checks). */
+  get connected(): boolean {
+    return this.client?.usable ?? false;
   }
 
   private async connect(): Promise<void> {
@@ -57,28 +77,41 @@ export class ImapListener {
       // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
       autoIdleDelay: 20,
     });
-    client.on('error', (err: Error) => { this.log.warn({ err: err.message }, 'imap error'); });
+    // A socket error is followed by 'close', which reconnects; the outage is reported there, once.
+    client.on('error', (err: Error) => { this.log.debug({ err }, 'imap connection error'); });
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
-      if (this.running) this.scheduleReconnect();
+      if (this.running) {
+        this.health.failed('imap', new Error('the IMAP connection closed'), 'new mail');
+        this.scheduleReconnect();
+      }
     });
     client.on('exists', () => { this.kick(); });
-    await client.connect();
-    const box = await client.mailboxOpen(this.opts.mailbox);
-    this.client = client;
-    this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
+    try {
+      await client.connect();
+      const box = await client.mailboxOpen(this.opts.mailbox);
+      if (!this.running) { await client.logout().catch(() => undefined); return; }
+      this.client = client;
+      this.connectFailures = 0;
+      this.health.ok('imap');
+      this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     this.kick();
   }
 
-  private scheduleReconnect(delay = 1000): void {
-    if (this.retryTimer !== undefined) return;
+  private scheduleReconnect(): void {
+    if (this.retryTimer !== undefined || !this.running) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.connect().catch((err: unknown) => {
-        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'imap reconnect failed');
-        this.scheduleReconnect(Math.min(delay * 2, 30_000));
+        this.connectFailures += 1;
+        this.health.failed('imap', err, 'new mail');
+        this.scheduleReconnect();
       });
-    }, delay);
+    }, backoffDelay(this.connectFailures + 1, 1000, MAX_RETRY_MS));
   }
 
   /** Fetches whatever is new; calls that arrive while a fetch runs are folded into one more round. */
@@ -90,12 +123,24 @@ export class ImapListener {
         this.again = false;
         try {
           await this.fetchNew();
+          this.fetchFailures = 0;
         } catch (err) {
-          this.log.error({ err: err instanceof Error ? err.message : String(err) }, 'imap fetch failed; will retry on the next notification');
+          this.fetchFailures += 1;
+          if (!(err instanceof HookFailure)) this.health.failed('imap', err, 'fetching new mail');
+          this.retryFetch();
         }
       } while (this.repeat());
       this.busy = false;
     })();
+  }
+
+  /** After a failed round, try again with backoff instead of waiting for the next notification. */
+  private retryFetch(): void {
+    if (this.fetchRetry !== undefined || !this.running) return;
+    this.fetchRetry = setTimeout(() => {
+      this.fetchRetry = undefined;
+      this.kick();
+    }, backoffDelay(this.fetchFailures, 500, MAX_RETRY_MS));
   }
 
   /** True when a notification arrived during the last round. */
@@ -123,7 +168,7 @@ export class ImapListener {
       return batch.sort((x, y) => x.uid - y.uid);
     };
     let next: Promise<FetchedMessage[]> | undefined = chunks[0] === undefined ? undefined : fetchChunk(chunks[0]);
-    for (let k = 0; next !== undefined; k += 1) {
+    for (let k = 0; next !== undefined && this.running; k += 1) {
       const batch: FetchedMessage[] = await next;
       // The next chunk crosses the network while this one is stored and processed (imapflow queues the commands).
       const following = chunks[k + 1];
@@ -137,6 +182,7 @@ export class ImapListener {
   async stop(): Promise<void> {
     this.running = false;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    if (this.fetchRetry !== undefined) clearTimeout(this.fetchRetry);
     await this.draining;
     await this.client?.logout().catch(() => undefined);
     this.client = undefined;

@@ -1,6 +1,7 @@
 /** Sends email through SMTP or LMTP with nodemailer. */
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -18,6 +19,8 @@ export interface OutgoingEmail {
 
 export interface Mailer {
   send(mail: OutgoingEmail): Promise<{ response: string }>;
+  /** Connects (and logs in) without sending: to learn when a server that was down is back. */
+  verify(): Promise<void>;
   close(): void;
 }
 
@@ -34,21 +37,52 @@ export function createMailer(o: MailerOptions): Mailer {
   // LMTP (local delivery) cannot be pooled; SMTP uses one connection per send, which the worker's concurrency bounds.
   const options: SMTPTransport.Options = {
     host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
+    // nodemailer waits up to 2 min for a connection and 10 min on a silent socket: too long for a retry loop.
+    connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000,
     ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
   };
   const transport = nodemailer.createTransport(options);
   return {
     async send(m) {
-      const info = await transport.sendMail({
-        from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text,
-        messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references, headers: m.headers,
-        attachments: m.attachments, disableFileAccess: true, disableUrlAccess: true,
-      }) as { response?: string; rejected?: unknown[] };
+      let info: { response?: string; rejected?: unknown[]; rejectedErrors?: { responseCode?: number; response?: string }[] };
+      try {
+        info = await transport.sendMail({
+          from: m.from, to: m.to, replyTo: m.replyTo, subject: m.subject, html: m.html, text: m.text,
+          messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references, headers: m.headers,
+          attachments: m.attachments, disableFileAccess: true, disableUrlAccess: true,
+        }) as typeof info;
+      } catch (err) {
+        throw sendError(err, o);
+      }
       if (Array.isArray(info.rejected) && info.rejected.length > 0) {
-        throw new Error(`recipient rejected: ${info.rejected.map(String).join(', ')} (${info.response ?? ''})`);
+        // LMTP answers per recipient: a 4xx for one is "try later", a 5xx is final.
+        const first = info.rejectedErrors?.[0];
+        const reply = first?.response ?? info.response ?? '';
+        const code = (first?.responseCode ?? 550) < 500 ? 'SMTP_TEMPORARY' : 'SMTP_REJECTED';
+        throw new TasaeedError(code, `the mail server did not accept ${info.rejected.map(String).join(', ')}: ${reply}`);
       }
       return { response: info.response ?? '' };
     },
+    async verify() {
+      try {
+        await transport.verify();
+      } catch (err) {
+        throw sendError(err, o);
+      }
+    },
     close() { transport.close(); },
   };
+}
+
+/** Sorts a sending error: a 4xx or a connection problem is worth retrying, a 5xx is the server's final answer. */
+function sendError(err: unknown, o: MailerOptions): TasaeedError {
+  const at = `${o.host}:${String(o.port)}`;
+  const reply = (err as { response?: unknown }).response;
+  const server = typeof reply === 'string' ? reply : messageOf(err);
+  const responseCode = (err as { responseCode?: unknown }).responseCode;
+  if (causeCode(err) === 'EAUTH') return new TasaeedError('SMTP_LOGIN_REFUSED', `SMTP_PASSWORD: the mail server at ${at} refused the login: ${server}`, { cause: err, setting: 'SMTP_PASSWORD' });
+  if (typeof responseCode === 'number' && responseCode >= 500) return new TasaeedError('SMTP_REJECTED', `the mail server at ${at} refused the email: ${server}`, { cause: err });
+  if (typeof responseCode === 'number' && responseCode >= 400) return new TasaeedError('SMTP_TEMPORARY', `the mail server at ${at} asked to try later: ${server}`, { cause: err });
+  if (isTransient(err)) return new TasaeedError('SMTP_UNAVAILABLE', `cannot reach the mail server at ${at} (${causeCode(err) ?? messageOf(err)})`, { cause: err, setting: 'SMTP_HOST' });
+  return new TasaeedError('SMTP_REJECTED', `sending failed: ${server}`, { cause: err });
 }

@@ -25,11 +25,20 @@ export interface OutboundRow {
   to_email: string;
   message_id: string;
   data: Record<string, unknown>;
-  status: 'pending' | 'sent' | 'failed' | 'bounced';
+  status: OutboxStatus;
   attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  last_attempt_at: Date | null;
+  failed_at: Date | null;
   created_at: Date;
   sent_at: Date | null;
 }
+
+export const OUTBOX_STATUSES = ['pending', 'retrying', 'sent', 'failed', 'bounced'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+/** Not sent yet and still to be tried. */
+const UNSENT = ['pending', 'retrying'] as const;
 
 /** Stores the emails with the stable Message-ID they will be sent with; returns their ids. */
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
@@ -53,18 +62,56 @@ export async function loadOutbound(tx: Tx, id: number): Promise<OutboundRow | un
 }
 
 export async function markSent(tx: Tx, id: number, at: Date): Promise<void> {
-  await tx('outbox').where({ id }).update({ status: 'sent', sent_at: at, attempts: tx.raw('attempts + 1') });
+  await tx('outbox').where({ id }).whereIn('status', UNSENT)
+    .update({ status: 'sent', sent_at: at, last_attempt_at: at, next_attempt_at: null, attempts: tx.raw('attempts + 1') });
 }
 
-export async function markAttemptFailed(tx: Tx, id: number, error: string, final: boolean): Promise<void> {
-  await tx('outbox').where({ id, status: 'pending' }).update({
-    attempts: tx.raw('attempts + 1'), last_error: error.slice(0, 2000), ...(final ? { status: 'failed' } : {}),
+/** A transient failure: the email stays to be sent, with its last error and when it will be tried next. */
+export async function markRetrying(tx: Tx, id: number, error: string, at: Date, nextAttemptAt: Date): Promise<void> {
+  await tx('outbox').where({ id }).whereIn('status', UNSENT).update({
+    status: 'retrying', attempts: tx.raw('attempts + 1'), last_error: error.slice(0, 2000), last_attempt_at: at, next_attempt_at: nextAttemptAt,
   });
 }
 
-/** Pending rows, oldest first; with `createdBefore`, only those that have waited since then. */
-export async function pendingOutboundIds(tx: Tx, limit = 10_000, createdBefore?: Date): Promise<number[]> {
-  const q = tx('outbox').where({ status: 'pending' }).orderBy('id').limit(limit).select('id');
+/** A permanent failure; returns the row when it was still unsent (so it is alerted once). */
+export async function markFailed(tx: Tx, id: number, error: string, at: Date): Promise<OutboundRow | undefined> {
+  const rows = await tx<OutboundRow>('outbox').where({ id }).whereIn('status', UNSENT).update({
+    status: 'failed', attempts: tx.raw('attempts + 1'), last_error: error.slice(0, 2000), last_attempt_at: at, failed_at: at, next_attempt_at: null,
+  }, '*') as OutboundRow[];
+  return rows[0];
+}
+
+/** An earlier email about the same ticket to the same person that has not gone out yet (it must go first). */
+export async function earlierUnsent(tx: Tx, row: Pick<OutboundRow, 'id' | 'ticket_id' | 'to_email'>): Promise<Pick<OutboundRow, 'id' | 'next_attempt_at'> | undefined> {
+  if (row.ticket_id === null) return undefined;
+  return await tx<OutboundRow>('outbox').where({ ticket_id: row.ticket_id, to_email: row.to_email }).where('id', '<', row.id)
+    .whereIn('status', UNSENT).orderBy('id').first('id', 'next_attempt_at');
+}
+
+export interface OutboxListing {
+  id: number; ticket: string | null; template: string; to: string; status: OutboxStatus; attempts: number;
+  lastError: string | null; nextAttemptAt: Date | null; sentAt: Date | null; createdAt: Date;
+}
+
+/** Emails newest first, optionally of one status. */
+export async function listOutbox(tx: Tx, o: { status?: OutboxStatus | undefined; limit: number }): Promise<OutboxListing[]> {
+  const q = tx('outbox as o').leftJoin('tickets as t', 't.id', 'o.ticket_id').orderBy('o.id', 'desc').limit(o.limit)
+    .select('o.id', 't.ref as ticket', 'o.template', 'o.to_email as to', 'o.status', 'o.attempts', 'o.last_error as lastError',
+      'o.next_attempt_at as nextAttemptAt', 'o.sent_at as sentAt', 'o.created_at as createdAt');
+  return await (o.status === undefined ? q : q.where('o.status', o.status)) as OutboxListing[];
+}
+
+/** Puts failed or bounced emails back to be sent (same row, same Message-ID); returns the ids that were. */
+export async function requeueOutbound(tx: Tx, which: { ids: readonly number[] } | 'failed'): Promise<number[]> {
+  const q = tx('outbox');
+  const scoped = which === 'failed' ? q.where({ status: 'failed' }) : q.whereIn('id', which.ids).whereIn('status', ['failed', 'bounced']);
+  const rows = await scoped.update({ status: 'pending', next_attempt_at: null, failed_at: null }, ['id']) as { id: number }[];
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+/** Rows still to be sent, oldest first; with `createdBefore`, only those that have waited since then. */
+export async function unsentOutboundIds(tx: Tx, limit = 10_000, createdBefore?: Date): Promise<number[]> {
+  const q = tx('outbox').whereIn('status', UNSENT).orderBy('id').limit(limit).select('id');
   const rows = await (createdBefore === undefined ? q : q.where('created_at', '<', createdBefore)) as { id: number }[];
   return rows.map((r) => r.id);
 }

@@ -1,6 +1,7 @@
 /** BullMQ queues: outbound email, escalation deadlines, reports. Job ids are deterministic, so adding twice is harmless. */
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { backoffDelay } from '../domain/backoff.ts';
 import type { Clock } from '../domain/clock.ts';
 import { timerJobId } from '../domain/escalation-ladder.ts';
 import type { ReportKind } from '../domain/report-period.ts';
@@ -18,9 +19,19 @@ export function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
 }
 
-const KEEP: JobsOptions = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } };
+/**
+ * Jobs are retried while their failure is transient (a worker throws UnrecoverableError for a permanent one), so
+ * an outage of any length never fails a job; the delay grows to a cap set by the workers' backoff strategy.
+ */
+export const RETRY_FOR_EVER: JobsOptions = { attempts: 1_000_000, backoff: { type: 'capped' } };
+const KEEP: JobsOptions = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 }, ...RETRY_FOR_EVER };
 // Fired timers are settled in PostgreSQL, so their jobs need not be kept: this keeps Redis small per timer.
-const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: 5000, attempts: 5, backoff: 2000 };
+const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: 5000, ...RETRY_FOR_EVER };
+
+/** The delay before retry `attempt` (1, 2, …): what BullMQ waits, and what the outbox row says as its next attempt. */
+export function retryDelay(attempt: number, minMs: number, maxMs: number): number {
+  return backoffDelay(attempt, minMs, maxMs, () => 0.5);
+}
 
 export class Queues implements Scheduler {
   readonly connection: Redis;
@@ -43,7 +54,7 @@ export class Queues implements Scheduler {
     await Promise.all([
       effects.outboxIds.length === 0 ? undefined : this.outbound.addBulk(effects.outboxIds.map((id) => ({
         name: 'send', data: { outboxId: id },
-        opts: { ...KEEP, jobId: `outbox-${id}`, attempts: 8, backoff: { type: 'exponential', delay: 2000 } },
+        opts: { ...KEEP, jobId: `outbox-${id}` },
       }))),
       effects.timers.length === 0 ? undefined : this.deadlines.addBulk(effects.timers.map((t) => ({
         name: t.kind, data: {},
@@ -62,6 +73,11 @@ export class Queues implements Scheduler {
 
   async markRebuilt(): Promise<void> {
     await this.connection.set(this.epochKey, new Date().toISOString());
+  }
+
+  /** Sends every email waiting for its next retry now (the mail server is back). */
+  async retryOutboundNow(): Promise<void> {
+    await this.outbound.promoteJobs({ count: 1000 });
   }
 
   async close(): Promise<void> {

@@ -2,10 +2,11 @@
  * Turns one stored inbound message into exactly one recorded outcome, in one transaction:
  * a new ticket, a change to a ticket, a recorded auto-reply/bounce/loop, a duplicate, or a quarantine row.
  */
-import { claimInbound, finishInbound, isDuplicate, pendingInboundIds, storeRaw, type InboundRow, type RawMessage } from '../adapters/inbound-store.ts';
+import { claimInbound, finishInbound, isDuplicate, noteInboundAttempt, pendingInboundIds, storeRaw, type InboundRow, type RawMessage } from '../adapters/inbound-store.ts';
 import { parseMail } from '../adapters/mail-parse.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import type { MailKind } from '../domain/classify.ts';
+import { isTransient, messageOf, TasaeedError } from '../errors.ts';
 import { headerEnd } from '../domain/mail-sanity.ts';
 import { oversize } from './classify-file.ts';
 import type { AppDeps } from './deps.ts';
@@ -28,9 +29,14 @@ async function tooLarge(tx: Tx, deps: AppDeps, row: InboundRow, reason: string):
   return await quarantined(tx, deps, { inboundId: row.id, code: 'too_large', reason, from, subject: head.subject });
 }
 
-const TRANSIENT = new Set(['40P01', '40001']); // deadlock detected, serialization failure
+const CONFLICT = new Set(['40P01', '40001']); // deadlock detected, serialization failure: retry at once
 
-/** Processes one pending inbound row; returns undefined when another worker has it or it is already done. */
+/**
+ * Processes one pending inbound row; returns undefined when another worker has it or it is already done.
+ * A transient failure (PostgreSQL restarting, a reset connection, a pool or DNS time-out) leaves the row pending
+ * and throws a transient TasaeedError, so the caller retries later; only a failure of the message itself
+ * quarantines it.
+ */
 export async function processInbound(deps: AppDeps, inboundId: number, attempt = 1): Promise<Outcome | undefined> {
   let effects = noEffects();
   let outcome: Outcome | undefined;
@@ -54,8 +60,12 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
       return { inboundId: row.id, ...handled.outcome };
     });
   } catch (err) {
-    if (attempt < 3 && TRANSIENT.has((err as { code?: string }).code ?? '')) return await processInbound(deps, inboundId, attempt + 1);
-    const reason = `processing failed: ${err instanceof Error ? err.message : String(err)}`;
+    if (attempt < 3 && CONFLICT.has((err as { code?: string }).code ?? '')) return await processInbound(deps, inboundId, attempt + 1);
+    if (isTransient(err)) {
+      await noteInboundAttempt(deps.db, inboundId, messageOf(err)).catch(() => undefined); // best effort: the server may be down
+      throw new TasaeedError('POSTGRES_UNAVAILABLE', `inbound message ${String(inboundId)} stays pending: ${messageOf(err)}`, { cause: err });
+    }
+    const reason = `processing failed: ${messageOf(err)}`;
     deps.log.error({ err, inboundId }, 'inbound message quarantined');
     await deps.db.transaction(async (tx) => {
       if ((await claimInbound(tx, inboundId)) === undefined) return;
@@ -80,13 +90,16 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
  * purpose: tickets get their references in the order their emails arrived, and measuring showed no gain from
  * parallel transactions on this path (it is bound by CPU and system calls, not by waiting on PostgreSQL).
  */
-export async function processPending(deps: AppDeps): Promise<Outcome[]> {
+export async function processPending(deps: AppDeps, signal?: AbortSignal): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  const stopped = (): boolean => signal?.aborted === true;
   for (;;) {
+    if (stopped()) return outcomes;
     const ids = await pendingInboundIds(deps.db, 500);
     if (ids.length === 0) return outcomes;
     const before = outcomes.length;
     for (const id of ids) {
+      if (stopped()) return outcomes; // a stop: the rest stays pending for the next start
       const o = await processInbound(deps, id);
       if (o !== undefined) outcomes.push(o);
     }

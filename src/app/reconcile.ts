@@ -3,7 +3,7 @@
  * whenever Redis lost its jobs) re-adds a job for every pending outbox row and timer; deterministic job ids make that
  * a no-op for jobs that exist. The periodic pass only re-adds what is overdue, so it stays cheap with 1M timers.
  */
-import { pendingOutboundIds } from '../adapters/outbox-store.ts';
+import { unsentOutboundIds } from '../adapters/outbox-store.ts';
 import { toTimer, type TimerRow } from '../adapters/timer-store.ts';
 import type { AppDeps } from './deps.ts';
 
@@ -23,7 +23,7 @@ export async function reconcile(deps: AppDeps, mode: 'full' | 'periodic' = 'full
     timers += rows.length;
     await deps.scheduler.schedule({ outboxIds: [], timers: rows.map(toTimer) });
   }
-  const outboxIds = await pendingOutboundIds(deps.db, 100_000, full ? undefined : cutoff);
+  const outboxIds = await unsentOutboundIds(deps.db, 100_000, full ? undefined : cutoff);
   for (let i = 0; i < outboxIds.length; i += BATCH) {
     await deps.scheduler.schedule({ outboxIds: outboxIds.slice(i, i + BATCH), timers: [] });
   }

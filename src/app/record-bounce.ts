@@ -11,6 +11,7 @@ import { NO_TICKET } from '../domain/directory.ts';
 import type { Locale } from '../domain/dates.ts';
 import { readBounce } from '../domain/dsn.ts';
 import type { InboundMail } from '../domain/mail.ts';
+import type { Ticket } from '../domain/ticket.ts';
 import { snippet } from '../domain/mail-sanity.ts';
 import type { AppDeps } from './deps.ts';
 import { noEffects, type Effects } from './effects.ts';
@@ -27,7 +28,7 @@ const WHAT: Readonly<Record<string, Record<Locale, string>>> = {
 };
 
 /** Emails whose bounce must not raise another alert (it would go to the same people and could loop). */
-const NO_ALERT = new Set(['bounce-alert', 'quarantine-notice']);
+export const NO_ALERT = new Set(['bounce-alert', 'quarantine-notice']);
 
 export interface BounceOutcome {
   reason: string;
@@ -60,16 +61,23 @@ export async function recordBounce(tx: Tx, deps: AppDeps, mail: InboundMail, inb
   const ours = row !== undefined || report.ticketIds.includes(ticket.id);
   if (delayed || !ours || (row !== undefined && NO_ALERT.has(row.template))) return { reason: base, ticketId: ticket.id, effects: noEffects() };
 
-  const recipients = deps.directory.audiences(['core'], NO_TICKET).filter((r) => r.email !== recipient);
-  const due = await pendingEscalation(tx, ticket.id);
-  const outboxIds = await notify(tx, deps, {
-    ticket, eventId, template: 'bounce-alert', dueAt: due?.due_at ?? null, recipients,
+  const outboxIds = await alertCore(tx, deps, { ticket, eventId, recipient, template: row?.template ?? null, status, diagnostic });
+  return { reason: `${base}; Core group alerted`, ticketId: ticket.id, effects: { outboxIds, timers: [] } };
+}
+
+/** Tells the Core group that one of our emails about a ticket never reached its recipient (a bounce or a refusal). */
+export async function alertCore(tx: Tx, deps: AppDeps, o: {
+  ticket: Ticket; eventId: number; recipient: string; template: string | null; status: string; diagnostic: string;
+}): Promise<number[]> {
+  const recipients = deps.directory.audiences(['core'], NO_TICKET).filter((r) => r.email !== o.recipient);
+  const due = await pendingEscalation(tx, o.ticket.id);
+  return await notify(tx, deps, {
+    ticket: o.ticket, eventId: o.eventId, template: 'bounce-alert', dueAt: due?.due_at ?? null, recipients,
     extra: (locale) => ({
-      failedRecipient: recipient,
-      failedName: recipient === '' ? '' : deps.directory.recipient(recipient).name,
-      what: row === undefined ? null : WHAT[row.template]?.[locale] ?? row.template,
-      status, diagnostic: diagnostic === '' ? null : diagnostic,
+      failedRecipient: o.recipient,
+      failedName: o.recipient === '' ? '' : deps.directory.recipient(o.recipient).name,
+      what: o.template === null ? null : WHAT[o.template]?.[locale] ?? o.template,
+      status: o.status, diagnostic: o.diagnostic === '' ? null : o.diagnostic,
     }),
   });
-  return { reason: `${base}; Core group alerted`, ticketId: ticket.id, effects: { outboxIds, timers: [] } };
 }

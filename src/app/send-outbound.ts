@@ -1,14 +1,19 @@
 /**
  * Sends one outbox row: render, send with the Message-ID stored when the row was written, mark sent.
- * The only duplicate window is a crash after the server accepted the email and before the row is marked sent;
- * the resend then carries the same Message-ID, so clients that deduplicate by Message-ID show it once.
+ * Emails about one ticket reach each person in the order they were written (the head's copy before any reminder
+ * or escalation). The "sent" mark is retried until it sticks, so a database blip never sends an email twice; the
+ * only duplicate window left is a crash between the server's acceptance and that UPDATE (a few milliseconds, longer
+ * only while PostgreSQL is down); the resend then carries the same Message-ID, which clients deduplicate.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Mailer } from '../adapters/mailer.ts';
-import { loadOutbound, markAttemptFailed, markSent } from '../adapters/outbox-store.ts';
+import { earlierUnsent, loadOutbound, markSent } from '../adapters/outbox-store.ts';
 import type { Templates } from '../adapters/templates.ts';
 import { loadTicket } from '../adapters/ticket-store.ts';
 import { replyAddress } from '../domain/reply-token.ts';
 import { reportReplyAddress } from '../domain/report-reply-token.ts';
+import { backoffDelay } from '../domain/backoff.ts';
+import { isTransient } from '../errors.ts';
 import type { AppDeps } from './deps.ts';
 
 export interface SendDeps extends AppDeps {
@@ -16,12 +21,20 @@ export interface SendDeps extends AppDeps {
   templates: Templates;
 }
 
-export type SendResult = 'sent' | 'already_sent' | 'missing';
+export type SendResult = { result: 'sent' | 'already_sent' | 'missing' } | { result: 'waiting'; until: Date };
+
+/** How long an email waits before looking again at the earlier email that must go first. */
+const WAIT_FOR_EARLIER_MS = 1000;
 
 export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<SendResult> {
   const row = await loadOutbound(deps.db, outboxId);
-  if (row === undefined) return 'missing';
-  if (row.status !== 'pending') return 'already_sent';
+  if (row === undefined) return { result: 'missing' };
+  if (row.status !== 'pending' && row.status !== 'retrying') return { result: 'already_sent' };
+  const earlier = await earlierUnsent(deps.db, row);
+  if (earlier !== undefined) {
+    const soonest = deps.clock.now().getTime() + WAIT_FOR_EARLIER_MS;
+    return { result: 'waiting', until: new Date(Math.max(soonest, (earlier.next_attempt_at?.getTime() ?? 0) + 200)) };
+  }
   const rendered = deps.templates.render(row.template, row.locale, row.data);
   const ticket = row.ticket_id === null ? undefined : await loadTicket(deps.db, row.ticket_id);
   const core = deps.policy.core;
@@ -49,10 +62,20 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
     },
     attachments: csv,
   });
-  await markSent(deps.db, outboxId, deps.clock.now());
-  return 'sent';
+  await markSentSurely(deps, outboxId, deps.clock.now());
+  return { result: 'sent' };
 }
 
-export async function recordSendFailure(deps: AppDeps, outboxId: number, err: unknown, final: boolean): Promise<void> {
-  await markAttemptFailed(deps.db, outboxId, err instanceof Error ? err.message : String(err), final);
+/** The server has the email: never send it again because the mark failed once; retry the UPDATE until it sticks. */
+async function markSentSurely(deps: AppDeps, outboxId: number, at: Date): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await markSent(deps.db, outboxId, at);
+      return;
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      if (attempt === 1) deps.log.warn({ err, outboxId }, 'email sent, but it cannot be marked sent yet; retrying the mark');
+      await sleep(backoffDelay(attempt, 200, 10_000));
+    }
+  }
 }

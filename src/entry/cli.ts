@@ -16,6 +16,8 @@ import { openApp, startApp, type App } from './main.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
 import { printTable } from './table.ts';
+import { registerOutboxCommands } from './outbox-cli.ts';
+import { describeError, TasaeedError } from '../errors.ts';
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
 
@@ -31,10 +33,26 @@ async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
 
 program.command('start').description('listen to the Core mailbox (IMAP IDLE), run the workers and report schedules')
   .action(async () => {
-    const app = await startApp(loadConfig());
+    const config = loadConfig();
+    let app: App;
+    try {
+      app = await startApp(config);
+    } catch (err) {
+      // Whatever was opened may keep reconnecting: exit now, with the culprit named.
+      console.error(`tasaeed: ${describeError(err)}`);
+      process.exit(1);
+    }
     const stop = (signal: string): void => {
-      app.deps.log.info({ signal }, 'stopping');
-      app.close().then(() => process.exit(0), () => process.exit(1));
+      app.deps.log.info({ signal }, 'stopping: no new mail is fetched; finishing what is in hand');
+      // What is not finished by then is picked up at the next start (it is all in PostgreSQL).
+      setTimeout(() => {
+        app.deps.log.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT }, 'SHUTDOWN_TIMEOUT reached; exiting, the rest is taken up at the next start');
+        process.exit(0);
+      }, config.SHUTDOWN_TIMEOUT).unref();
+      app.close().then(() => process.exit(0), (err: unknown) => {
+        app.deps.log.error({ err }, 'stopping failed');
+        process.exit(1);
+      });
     };
     process.once('SIGINT', () => { stop('SIGINT'); });
     process.once('SIGTERM', () => { stop('SIGTERM'); });
@@ -81,6 +99,7 @@ program.command('classify <files...>').description('say what each .eml file is a
   });
 
 registerQuarantineCommands(program, withApp);
+registerOutboxCommands(program, withApp);
 
 program.command('tickets').description('ticket listings').command('list').description('list tickets, newest first')
   .option('--status <status>', 'triage | open | resolved').option('--limit <n>', 'how many', '50').option('--json', 'print JSON')
@@ -99,7 +118,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
   .action(async (ref: string, o: { json?: boolean; lang: string }) => {
     await withApp(async (app) => {
       const t = await loadTicketByRef(app.deps.db, ref);
-      if (t === undefined) throw new Error(`no ticket ${ref}`);
+      if (t === undefined) throw new TasaeedError('TICKET_NOT_FOUND', `no ticket ${ref}`);
       const events = await listEvents(app.deps.db, t.id);
       const outbox = await app.deps.db('outbox').where({ ticket_id: t.id }).orderBy('id').select('id', 'template', 'to_email', 'status', 'message_id', 'sent_at') as Record<string, unknown>[];
       const deadlines = await app.deps.db('deadlines').where({ ticket_id: t.id }).orderBy('due_at').select('kind', 'level', 'seq', 'due_at', 'status') as Record<string, unknown>[];
@@ -134,6 +153,6 @@ program.command('review').description('policy review (escalation policy, step 12
   });
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(`tasaeed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`tasaeed: ${describeError(err)}`);
   process.exitCode = 1;
 });

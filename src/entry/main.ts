@@ -8,19 +8,23 @@ import { createResolver } from '../adapters/dns-resolver.ts';
 import { createMailer } from '../adapters/mailer.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
+import { ServiceHealth } from '../adapters/service-health.ts';
 import { Templates } from '../adapters/templates.ts';
-import { processPending } from '../app/ingest-message.ts';
 import { reconcile } from '../app/reconcile.ts';
 import { catchUpReports } from '../app/report-run.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
+import { isTransient } from '../errors.ts';
 import { Directory } from '../domain/directory.ts';
 import { createImapListener } from './imap-listener.ts';
+import { IngestDriver } from './ingest-driver.ts';
+import { checkServices } from './startup-checks.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
 export interface App {
   deps: SendDeps;
   queues: Queues;
+  health: ServiceHealth;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
     },
   };
   return {
-    deps, queues,
+    deps, queues, health: new ServiceHealth(log),
     async close() {
       await queues.close();
       mailer.close();
@@ -55,35 +59,85 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   };
 }
 
-/** `tasaeed start`: migrate, reconcile, start workers and schedulers, then listen to the mailbox. */
+/**
+ * `tasaeed start`: check every service (exit with the culprit named when one is wrong), migrate, reconcile, start
+ * workers and schedulers, then listen to the mailbox. Once running, an outage is retried and reported, never fatal.
+ */
 export async function startApp(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<App> {
+  await loadPolicyFile(config.POLICY_FILE);
+  await checkServices(config);
   const app = await openApp(config, opts);
-  const { deps } = app;
+  const { deps, health, queues } = app;
   await migrate(deps.db);
-  const workers: RunningWorkers = await startWorkers(deps, app.queues, config.REDIS_URL);
-  await processPending(deps);
+  const workers: RunningWorkers = await startWorkers(deps, queues, config.REDIS_URL, {
+    health, sendRetryMinMs: config.SEND_RETRY_MIN, sendRetryMaxMs: config.SEND_RETRY_MAX, sendRetryForMs: config.SEND_RETRY_FOR,
+  });
   const repaired = await reconcile(deps);
   deps.log.info(repaired, 'reconciled queues with the database');
-  const timer = setInterval(() => {
-    reconcile(deps, 'periodic').then((r) => {
-      if (r.mode === 'full' || r.timers > 0) deps.log.warn(r, 'reconciler re-queued lost jobs');
-    }, (err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
-  }, config.RECONCILE_EVERY);
-  timer.unref();
+  const recovery = watchRecovery(app, workers, config);
+  const driver = new IngestDriver(deps, health);
+  void driver.drain(); // what a crash or an outage left stored and pending
   const listener: ImapListener = createImapListener(deps, {
     host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
     user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
-  });
+  }, health, driver);
   await listener.start();
+  // The safety scan: no message ever waits for another email to arrive.
+  const scan = setInterval(() => { listener.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
+  scan.unref();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
-  void catchUpReports(deps);
+  catchUpReports(deps).catch((err: unknown) => { deps.log.warn({ err }, 'catching up missed reports failed; the next start tries again'); });
   return {
     ...app,
     async close() {
-      clearInterval(timer);
+      clearInterval(scan);
+      recovery.stop();
+      await driver.stop();
       await listener.stop();
       await workers.close();
       await app.close();
+    },
+  };
+}
+
+/**
+ * Quiet recovery: the periodic reconcile; Redis back (perhaps empty) rebuilds every job within seconds; the mail
+ * server or PostgreSQL back sends the emails waiting for a retry at once instead of at their next backoff step.
+ */
+function watchRecovery(app: App, workers: RunningWorkers, config: Config): { stop(): void } {
+  const { deps, health, queues } = app;
+  const repair = (mode: 'full' | 'periodic'): void => {
+    reconcile(deps, mode).then(async (r) => {
+      if (r.mode === 'full' && mode === 'periodic') await workers.reschedule();
+      if (r.mode === 'full' || r.timers > 0) deps.log.warn(r, 'reconciler re-queued lost jobs');
+    }, (err: unknown) => { health.failed(isTransient(err) ? 'postgres' : 'redis', err, 'the reconciler'); });
+  };
+  const periodic = setInterval(() => { repair('periodic'); }, config.RECONCILE_EVERY);
+  periodic.unref();
+  const redis = queues.connection;
+  redis.on('error', (err: Error) => { health.failed('redis', err, 'timers and outgoing email'); });
+  redis.on('close', () => { health.failed('redis', new Error('the Redis connection closed'), 'timers and outgoing email'); });
+  redis.on('ready', () => {
+    const wasDown = !health.usable('redis');
+    health.ok('redis');
+    if (wasDown) repair('periodic'); // finds the rebuild marker gone when Redis came back empty
+  });
+  let probe: NodeJS.Timeout | undefined;
+  health.onChange((service, state) => {
+    if (service === 'smtp' && !state.ok && probe === undefined) {
+      probe = setInterval(() => { deps.mailer.verify().then(() => { health.ok('smtp'); }, () => undefined); },
+        Math.min(15_000, Math.max(1000, config.SEND_RETRY_MAX)));
+      probe.unref();
+    }
+    if (state.ok && (service === 'smtp' || service === 'postgres')) {
+      if (service === 'smtp' && probe !== undefined) { clearInterval(probe); probe = undefined; }
+      queues.retryOutboundNow().catch((err: unknown) => { deps.log.debug({ err }, 'could not promote retrying emails'); });
+    }
+  });
+  return {
+    stop() {
+      clearInterval(periodic);
+      if (probe !== undefined) clearInterval(probe);
     },
   };
 }

@@ -3,7 +3,7 @@
  * says "the report is due"; report_runs decides whether it is sent (report-run.ts).
  */
 import type { Job } from 'bullmq';
-import type { Queues, ReportJob } from '../adapters/queue.ts';
+import { RETRY_FOR_EVER, type Queues, type ReportJob } from '../adapters/queue.ts';
 import { runDueReport, sendReport, type ReportSendDeps, type ReportSendResult } from '../app/report-run.ts';
 import { reportPlan } from '../domain/report-plan.ts';
 import { cronPattern, periodFromKey, REPORT_KINDS } from '../domain/report-period.ts';
@@ -15,7 +15,7 @@ export async function scheduleReports(deps: ReportSendDeps, queues: Queues): Pro
     const plan = reportPlan(deps.policy, kind);
     await queues.reports.upsertJobScheduler(schedulerId(kind),
       { pattern: cronPattern(plan.cadence, plan.schedule), tz: deps.policy.timezone },
-      { name: kind, data: { kind } });
+      { name: kind, data: { kind }, opts: RETRY_FOR_EVER });
   }
 }
 

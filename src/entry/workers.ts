@@ -1,35 +1,83 @@
 /** BullMQ workers: send outbound email, fire escalation deadlines, run scheduled reports. */
-import { DelayedError, Worker, type Job } from 'bullmq';
-import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
+import { DelayedError, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { QUEUE_NAMES, redisConnection, RETRY_FOR_EVER, retryDelay, type DeadlineJob, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
+import { ServiceHealth } from '../adapters/service-health.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
 import { fireTimer } from '../app/fire-timer.ts';
 import { parseTimerJobId } from '../domain/escalation-ladder.ts';
-import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
+import { isPermanentSendFailure, recordSendFailure } from '../app/outbound-failure.ts';
+import { sendOutbound, type SendDeps } from '../app/send-outbound.ts';
+import { isTransient, TasaeedError } from '../errors.ts';
 import { runReportJob, scheduleReports } from './report-schedules.ts';
 
 export interface RunningWorkers {
+  /** Puts the report and review schedules back (after Redis lost them). */
+  reschedule(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: string): Promise<RunningWorkers> {
-  const connection = redisConnection(redisUrl);
-  const opts = { connection, prefix: queues.prefix };
+export interface WorkerSettings {
+  health: ServiceHealth;
+  sendRetryMinMs: number;
+  sendRetryMaxMs: number;
+  sendRetryForMs: number;
+}
 
-  const outbound = new Worker<OutboundJob>(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>) => {
+/** A job's failure: a transient one is retried by the queue; anything else fails the job for good at once. */
+function rethrow(err: unknown, service: 'postgres' | 'smtp' | undefined, health: ServiceHealth, blocked: string): never {
+  if (isTransient(err)) {
+    if (service !== undefined) health.failed(service, err, blocked);
+    throw err instanceof Error ? err : new Error(String(err));
+  }
+  throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+}
+
+const SMTP_CODES = new Set(['SMTP_UNAVAILABLE', 'SMTP_TEMPORARY', 'SMTP_LOGIN_REFUSED', 'SMTP_REJECTED']);
+
+export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: string, s: WorkerSettings = {
+  health: new ServiceHealth(deps.log), sendRetryMinMs: 2000, sendRetryMaxMs: 300_000, sendRetryForMs: 86_400_000,
+}): Promise<RunningWorkers> {
+  const connection = redisConnection(redisUrl);
+  const opts: WorkerOptions = {
+    connection, prefix: queues.prefix,
+    // A worker killed mid-job has its jobs taken over within seconds (lock lapses after 10 s, checked every 2 s),
+    // and a crash never fails a job for having stalled.
+    lockDuration: 10_000, stalledInterval: 2_000, maxStalledCount: 1_000_000,
+    settings: { backoffStrategy: (attemptsMade: number) => retryDelay(attemptsMade, s.sendRetryMinMs, s.sendRetryMaxMs) },
+  };
+
+  const outbound = new Worker<OutboundJob>(QUEUE_NAMES.outbound, async (job: Job<OutboundJob>, token?: string) => {
+    const { outboxId } = job.data;
     try {
-      return await sendOutbound(deps, job.data.outboxId);
+      const r = await sendOutbound(deps, outboxId);
+      if (r.result === 'waiting') {
+        if (token !== undefined) await job.moveToDelayed(r.until.getTime(), token);
+        throw new DelayedError();
+      }
+      if (r.result === 'sent') s.health.ok('smtp');
+      return r.result;
     } catch (err) {
-      const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      await recordSendFailure(deps, job.data.outboxId, err, final);
-      throw err;
+      if (err instanceof DelayedError) throw err;
+      const smtp = err instanceof TasaeedError && SMTP_CODES.has(err.code);
+      if (!smtp && isTransient(err)) rethrow(err, 'postgres', s.health, 'outgoing email');
+      if (smtp && !isPermanentSendFailure(err)) s.health.failed('smtp', err, 'outgoing email');
+      const nextAttemptAt = new Date(deps.clock.now().getTime() + retryDelay(job.attemptsMade + 1, s.sendRetryMinMs, s.sendRetryMaxMs));
+      const became = await recordSendFailure(deps, { outboxId, err, nextAttemptAt, policy: { retryForMs: s.sendRetryForMs } });
+      if (became === 'failed') throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+      throw err instanceof Error ? err : new Error(String(err));
     }
   }, { ...opts, concurrency: 8 });
 
   const deadlines = new Worker<DeadlineJob>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob>, token?: string) => {
     const timer = parseTimerJobId(job.id);
-    if (timer === undefined) throw new Error(`not a timer job id: ${job.id ?? '(none)'}`);
-    const r = await fireTimer(deps, timer);
+    if (timer === undefined) throw new UnrecoverableError(`not a timer job id: ${job.id ?? '(none)'}`);
+    let r: Awaited<ReturnType<typeof fireTimer>>;
+    try {
+      r = await fireTimer(deps, timer);
+    } catch (err) {
+      rethrow(err, 'postgres', s.health, 'deadlines');
+    }
     if (r.result === 'not_due' && r.dueAt !== undefined && token !== undefined) {
       await job.moveToDelayed(r.dueAt.getTime(), token);
       throw new DelayedError();
@@ -37,22 +85,41 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     return r.result;
   }, { ...opts, concurrency: 16 });
 
-  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => await runReportJob(deps, job), { ...opts, concurrency: 1 });
+  const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
+    try {
+      return await runReportJob(deps, job);
+    } catch (err) {
+      rethrow(err, 'postgres', s.health, 'reports');
+    }
+  }, { ...opts, concurrency: 1 });
 
-  const reviews = new Worker<ReviewJob>(QUEUE_NAMES.reviews, async () => await openPolicyReview(deps), { ...opts, concurrency: 1 });
-  await queues.reviews.upsertJobScheduler('policy-review',
-    { pattern: reviewCron(deps.policy.review.every, deps.policy.review.time), tz: deps.policy.timezone },
-    { name: 'policy-review', data: {} });
+  const reviews = new Worker<ReviewJob>(QUEUE_NAMES.reviews, async () => {
+    try {
+      return await openPolicyReview(deps);
+    } catch (err) {
+      rethrow(err, 'postgres', s.health, 'the policy review');
+    }
+  }, { ...opts, concurrency: 1 });
+  const reschedule = async (): Promise<void> => {
+    await queues.reviews.upsertJobScheduler('policy-review',
+      { pattern: reviewCron(deps.policy.review.every, deps.policy.review.time), tz: deps.policy.timezone },
+      { name: 'policy-review', data: {}, opts: RETRY_FOR_EVER });
+    await scheduleReports(deps, queues);
+  };
+  await reschedule();
 
   for (const w of [outbound, deadlines, reports, reviews]) {
-    w.on('failed', (job, err) => { deps.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed'); });
-    w.on('error', (err) => { deps.log.error({ queue: w.name, err: err.message }, 'worker error'); });
+    w.on('failed', (job, err) => {
+      if (job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1)) deps.log.warn({ queue: w.name, jobId: job.id, err }, 'job failed');
+      else if (err instanceof UnrecoverableError) deps.log.warn({ queue: w.name, jobId: job?.id, err: err.message }, 'job failed for good');
+    });
+    // Connection trouble: one warning per outage (ServiceHealth), not a stack trace a second.
+    w.on('error', (err) => { s.health.failed('redis', err, 'queues'); });
   }
-
-  await scheduleReports(deps, queues);
 
   await Promise.all([outbound.waitUntilReady(), deadlines.waitUntilReady(), reports.waitUntilReady(), reviews.waitUntilReady()]);
   return {
+    reschedule,
     async close() {
       await Promise.all([outbound.close(), deadlines.close(), reports.close(), reviews.close()]);
       connection.disconnect();

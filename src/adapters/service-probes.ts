@@ -1,0 +1,126 @@
+/**
+ * One short connection to each service tasaeed depends on, used before the daemon serves (and by `doctor`).
+ * A failure is a TasaeedError naming the setting to look at and the service, never a bare `ECONNREFUSED`.
+ * Nothing secret is ever put in a message: URLs are shown as host:port only.
+ */
+import { ImapFlow } from 'imapflow';
+import { Redis } from 'ioredis';
+import knex from 'knex';
+import nodemailer from 'nodemailer';
+import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
+import type { Config } from './config.ts';
+
+export interface ProbeResult { service: string; detail: string }
+
+function hostPort(url: string, fallbackPort: number): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port === '' ? String(fallbackPort) : u.port}`;
+  } catch {
+    return '(an unreadable URL)';
+  }
+}
+
+function suffix(err: unknown): string {
+  const code = causeCode(err);
+  return code === undefined ? ` (${messageOf(err)})` : ` (${code})`;
+}
+
+export async function probePostgres(config: Config, timeoutMs: number): Promise<ProbeResult> {
+  const at = hostPort(config.DATABASE_URL, 5432);
+  const db = knex({ client: 'pg', connection: { connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeoutMs }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: timeoutMs });
+  try {
+    const r = await db.raw('show server_version') as { rows: { server_version: string }[] };
+    return { service: 'postgres', detail: `PostgreSQL ${r.rows[0]?.server_version ?? '?'} at ${at}` };
+  } catch (err) {
+    const code = causeCode(err);
+    const what = code === '28P01' || code === '28000' ? 'PostgreSQL refused the login'
+      : code === '3D000' ? 'the database does not exist on PostgreSQL'
+        : 'cannot connect to PostgreSQL';
+    throw new TasaeedError(isTransient(err) ? 'POSTGRES_UNAVAILABLE' : 'CONFIG_INVALID', `DATABASE_URL: ${what} at ${at}${suffix(err)}`, { cause: err, setting: 'DATABASE_URL' });
+  } finally {
+    await db.destroy();
+  }
+}
+
+export async function probeRedis(config: Config, timeoutMs: number): Promise<ProbeResult> {
+  const at = hostPort(config.REDIS_URL, 6379);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined); // the rejected connect() reports it
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '?';
+    return { service: 'redis', detail: `Redis ${version} at ${at}` };
+  } catch (err) {
+    const refused = /NOAUTH|WRONGPASS|invalid password/i.test(messageOf(err));
+    throw new TasaeedError(refused ? 'CONFIG_INVALID' : 'REDIS_UNAVAILABLE',
+      `REDIS_URL: ${refused ? 'Redis refused the password' : 'cannot connect to Redis'} at ${at}${suffix(err)}`, { cause: err, setting: 'REDIS_URL' });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface ImapProbeOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+}
+
+export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise<ProbeResult> {
+  const at = `${o.host}:${String(o.port)}`;
+  const client = new ImapFlow({
+    host: o.host, port: o.port, secure: o.secure, auth: { user: o.user, pass: o.password }, logger: false, emitLogs: false,
+    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+  });
+  client.on('error', () => undefined); // the rejected promise reports it
+  try {
+    await client.connect();
+  } catch (err) {
+    if ((err as { authenticationFailed?: boolean }).authenticationFailed === true) {
+      throw new TasaeedError('IMAP_LOGIN_REFUSED', `IMAP_PASSWORD: the IMAP server at ${at} refused the login of ${o.user}${suffix(err)}`, { cause: err, setting: 'IMAP_PASSWORD' });
+    }
+    throw new TasaeedError('IMAP_UNAVAILABLE', `IMAP_HOST: cannot connect to the IMAP server at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_HOST' });
+  }
+  try {
+    const box = await client.mailboxOpen(o.mailbox, { readOnly: true });
+    return { service: 'imap', detail: `IMAP ${at}, ${o.user}, ${o.mailbox} (${String(box.exists)} messages)` };
+  } catch (err) {
+    throw new TasaeedError('IMAP_MAILBOX_MISSING', `IMAP_MAILBOX: cannot open "${o.mailbox}" in ${o.user} at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_MAILBOX' });
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+export interface SmtpProbeOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  lmtp: boolean;
+  user?: string | undefined;
+  password?: string | undefined;
+}
+
+export async function probeSmtp(o: SmtpProbeOptions, timeoutMs: number): Promise<ProbeResult> {
+  const at = `${o.host}:${String(o.port)}`;
+  const kind = o.lmtp ? 'LMTP' : 'SMTP';
+  const transport = nodemailer.createTransport({
+    host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
+    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+    ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
+  });
+  try {
+    await transport.verify();
+    return { service: 'smtp', detail: `${kind} ${at}` };
+  } catch (err) {
+    if (causeCode(err) === 'EAUTH') {
+      throw new TasaeedError('SMTP_LOGIN_REFUSED', `SMTP_PASSWORD: the ${kind} server at ${at} refused the login of ${o.user ?? ''}${suffix(err)}`, { cause: err, setting: 'SMTP_PASSWORD' });
+    }
+    throw new TasaeedError('SMTP_UNAVAILABLE', `SMTP_HOST: cannot connect to the ${kind} server at ${at}${suffix(err)}`, { cause: err, setting: 'SMTP_HOST' });
+  } finally {
+    transport.close();
+  }
+}
