@@ -26,6 +26,7 @@ export const CATALOGUE = {
   BAD_ARGUMENT: { transient: false, hint: 'see `tasaeed --help` for the command' },
   STARTUP_TIMEOUT: { transient: false, hint: 'a service did not answer in STARTUP_TIMEOUT; check that it is reachable from this host' },
   INTERNAL: { transient: false, hint: 'this is a defect in tasaeed; the stack trace in the log shows where' },
+  MESSAGE_NOT_IN_MAILBOX: { transient: false, hint: 'only the header section was kept; ask the sender to send the message again, smaller or as a link' },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
