@@ -25,6 +25,7 @@ export function fetchLimits(maxMessageBytes: number): FetchLimits {
 /** UIDs after `after` with their sizes, without fetching any message. */
 export async function fetchSizes(client: ImapFlow, after: number): Promise<SizedUid[]> {
   const out: SizedUid[] = [];
+  if (client.mailbox === false || client.mailbox.exists === 0) return out;
   // `n:*` always matches the last message, even when its UID is below n: filter.
   for await (const msg of client.fetch(`${after + 1}:*`, { uid: true, size: true }, { uid: true })) {
     if (msg.uid > after) out.push({ uid: msg.uid, size: msg.size ?? 0 });
