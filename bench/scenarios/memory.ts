@@ -4,12 +4,10 @@
  * child process, exactly as shipped: it drains the backlog at start while its workers send the copies. Its RSS is
  * sampled from /proc every 250 ms until the backlog is empty.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { storeRaw } from '../../src/adapters/inbound-store.ts';
 import { ingestRaw } from '../../src/app/ingest-message.ts';
 import type { Figure } from '../lib/results.ts';
+import { HEAP_MB, startDaemon } from '../lib/daemon.ts';
 import { BenchInstallation } from '../lib/installation.ts';
 import { MailMix, replyTargets } from '../lib/mix.ts';
 import { countOf } from '../lib/pipeline.ts';
@@ -18,9 +16,7 @@ import { writeSamples } from '../lib/samples.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { median, now, waitUntil } from '../lib/timing.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/tasaeed.mjs', import.meta.url));
 const CHUNK = 1000;
-const HEAP_MB = 192;
 
 export const memory: Scenario = {
   name: 'memory',
@@ -45,34 +41,18 @@ export const memory: Scenario = {
     const storeMs = now() - storeStart;
 
     ctx.progress('memory: `tasaeed start` drains it; sampling its RSS');
-    const log = createWriteStream(inst.logFile, { flags: 'a' });
-    // As the README recommends for the daemon: without a cap V8 lets a busy heap grow lazily (to ~4 GB on this
-    // machine) before it collects; with it RSS stays flat at the same drain rate.
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, BIN, 'start'], { env: { ...process.env, ...inst.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
-    let exit: string | undefined;
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => { exit = signal ?? `code ${code ?? '?'}`; resolve(); });
-    });
-    const stopChild = ctx.cleanup.add('tasaeed start (child)', async () => {
-      if (exit === undefined) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
-    });
-    const sampler = new RssSampler(child.pid ?? 0, 250).start();
+    const daemon = startDaemon(inst, ctx.cleanup);
+    const sampler = new RssSampler(daemon.pid, 250).start();
     ctx.cleanup.add('RSS sampler', () => { sampler.stop(); return Promise.resolve(); });
     const t0 = now();
     await waitUntil('the backlog to drain', async () => {
+      const exit = daemon.exit();
       if (exit !== undefined) throw new Error(`tasaeed start exited (${exit}) before the backlog drained; see ${inst.logFile}`);
       return await countOf(inst.db('inbound_messages').where({ status: 'pending' })) === 0;
     }, Math.max(120_000, n * 30), 250);
     const drainMs = now() - t0;
     const samples = sampler.stop();
-    await stopChild();
+    await daemon.stop();
     writeSamples('memory', { samples });
 
     const unchanged = await countOf(inst.db('inbound_messages').where({ mailbox: 'backlog' }).whereNot({ status: 'processed' }));

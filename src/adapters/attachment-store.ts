@@ -29,13 +29,18 @@ function skipReason(a: MailAttachment, index: number, limits: AttachmentLimits):
   return null;
 }
 
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 export async function storeAttachments(tx: Tx, o: {
   inboundId: number; ticketId: number | null; attachments: readonly MailAttachment[]; limits: AttachmentLimits;
 }): Promise<number> {
   if (o.attachments.length === 0) return 0;
   const rows = o.attachments.map((a, i) => {
     const skipped = skipReason(a, i, o.limits);
-    const content = skipped === null && a.content !== undefined ? Buffer.from(a.content) : null;
+    // mailparser hands over Buffers: use them as they are (Buffer.from would copy each attachment once more).
+    const content = skipped === null && a.content !== undefined ? asBuffer(a.content) : null;
     return {
       inbound_id: o.inboundId, ticket_id: o.ticketId, position: i, filename: a.filename.slice(0, 500),
       content_type: a.contentType.slice(0, 200), size: a.size, inline: a.inline === true,

@@ -4,16 +4,12 @@
  */
 import { ImapFlow } from 'imapflow';
 import { backoffDelay } from '../domain/backoff.ts';
+import { fetchChunk, fetchLimits, fetchSizes, type FetchedMessage } from './imap-fetch.ts';
+import { planFetch } from './imap-fetch-plan.ts';
 import type { Logger } from './logger.ts';
 import type { ServiceHealth } from './service-health.ts';
 
-/** Messages per FETCH: the next chunk is fetched while the previous one is processed. */
-const FETCH_CHUNK = 200;
-
-export interface FetchedMessage {
-  uid: number;
-  raw: Buffer;
-}
+export type { FetchedMessage } from './imap-fetch.ts';
 
 export interface MailboxSession {
   mailbox: string;
@@ -27,6 +23,8 @@ export interface ImapOptions {
   user: string;
   password: string;
   mailbox: string;
+  /** Messages over this are fetched as their header section only (default 25 MB). */
+  maxMessageBytes?: number | undefined;
 }
 
 export interface ListenerHooks {
@@ -155,24 +153,19 @@ export class ImapListener {
     if (box === false) return;
     const session: MailboxSession = { mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity) };
     const after = await this.hooks.cursor(session);
-    const found = await client.search({ uid: `${after + 1}:*` }, { uid: true });
-    const uids = (found === false || found === undefined ? [] : found).filter((u) => u > after).sort((x, y) => x - y);
-    const chunks: number[][] = [];
-    for (let i = 0; i < uids.length; i += FETCH_CHUNK) chunks.push(uids.slice(i, i + FETCH_CHUNK));
+    // Sizes first: a chunk is bounded in bytes, and a message over the limit never enters the heap whole.
+    const sized = await fetchSizes(client, after);
+    const limits = fetchLimits(this.opts.maxMessageBytes ?? 25 * 1024 * 1024);
+    const chunks = planFetch(sized, limits);
+    const sizes = new Map(sized.map((m) => [m.uid, m.size]));
     // Collect first, act after: no IMAP commands inside the fetch loop.
-    const fetchChunk = async (list: number[]): Promise<FetchedMessage[]> => {
-      const batch: FetchedMessage[] = [];
-      for await (const msg of client.fetch(list.join(','), { uid: true, source: true }, { uid: true })) {
-        if (msg.source !== undefined) batch.push({ uid: msg.uid, raw: msg.source });
-      }
-      return batch.sort((x, y) => x.uid - y.uid);
-    };
-    let next: Promise<FetchedMessage[]> | undefined = chunks[0] === undefined ? undefined : fetchChunk(chunks[0]);
+    const fetchPlanned = (chunk: (typeof chunks)[number]): Promise<FetchedMessage[]> => fetchChunk(client, chunk, sizes, limits);
+    let next: Promise<FetchedMessage[]> | undefined = chunks[0] === undefined ? undefined : fetchPlanned(chunks[0]);
     for (let k = 0; next !== undefined && this.running; k += 1) {
       const batch: FetchedMessage[] = await next;
       // The next chunk crosses the network while this one is stored and processed (imapflow queues the commands).
       const following = chunks[k + 1];
-      next = following === undefined ? undefined : fetchChunk(following);
+      next = following === undefined ? undefined : fetchPlanned(following);
       if (next !== undefined) void next.catch(() => undefined); // a failed round must not leave an unhandled rejection
       const done = await this.hooks.deliver(session, batch);
       if (done.length > 0) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });

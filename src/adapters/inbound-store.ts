@@ -8,6 +8,8 @@ export interface RawMessage {
   uidvalidity: number | null;
   uid: number | null;
   raw: Buffer;
+  /** Only the header section of a message too large to keep: `raw` is that section, `size` the real size. */
+  headerOnly?: { size: number } | undefined;
 }
 
 export type InboundStatus = 'pending' | 'processed' | 'quarantined' | 'duplicate';
@@ -21,6 +23,8 @@ export interface InboundRow {
   sha256: string;
   size: number;
   raw: Buffer;
+  /** False when only the header section was stored (the message was over MAX_MESSAGE_BYTES). */
+  body_kept: boolean;
   status: InboundStatus;
   kind: string | null;
   reason: string | null;
@@ -56,15 +60,40 @@ export async function storeRaw(tx: Tx, messages: readonly RawMessage[]): Promise
   const rows = messages.map((m) => {
     const messageId = headerMessageId(m.raw);
     return {
-      mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, raw: m.raw, size: m.raw.length,
+      mailbox: m.mailbox, uidvalidity: m.uidvalidity, uid: m.uid, raw: m.raw, size: m.headerOnly?.size ?? m.raw.length,
+      body_kept: m.headerOnly === undefined,
       message_id: messageId, sha256: createHash('sha256').update(m.raw).digest('hex'),
-      content_sha256: contentHash(m.raw, messageId),
+      // Without its body a message has no content to compare.
+      content_sha256: m.headerOnly === undefined ? contentHash(m.raw, messageId) : null,
     };
   });
   const inserted = await tx('inbound_messages').insert(rows)
     .onConflict(tx.raw('(mailbox, uidvalidity, uid) where uid is not null')).ignore()
     .returning('id') as { id: number }[];
   return inserted.map((r) => r.id);
+}
+
+/** Where the whole of a message stored as its header section alone still is; undefined when its body was kept. */
+export interface MissingBody {
+  id: number;
+  size: number;
+  mailbox: string;
+  uidvalidity: number | null;
+  uid: number | null;
+}
+
+export async function missingBody(tx: Tx, id: number): Promise<MissingBody | undefined> {
+  return await tx('inbound_messages').where({ id, body_kept: false })
+    .first('id', 'size', 'mailbox', 'uidvalidity', 'uid') as MissingBody | undefined;
+}
+
+/** Replaces the header section kept for an over-size message with the whole message, fetched again. */
+export async function restoreBody(tx: Tx, id: number, raw: Buffer): Promise<void> {
+  const messageId = headerMessageId(raw);
+  await tx('inbound_messages').where({ id, body_kept: false }).update({
+    raw, size: raw.length, body_kept: true, message_id: messageId,
+    sha256: createHash('sha256').update(raw).digest('hex'), content_sha256: contentHash(raw, messageId),
+  });
 }
 
 /**

@@ -47,8 +47,9 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
       const now = deps.clock.now();
       let handled: Handled;
       const big = oversize(row.size, deps.maxMessageBytes);
-      if (big !== undefined) {
-        handled = await tooLarge(tx, deps, row, big.reason);
+      if (big !== undefined || !row.body_kept) {
+        // A header section kept alone stays quarantined until `quarantine retry` fetches the whole message.
+        handled = await tooLarge(tx, deps, row, big?.reason ?? `only the header section of this ${row.size}-byte message was kept`);
       } else if (await isDuplicate(tx, row)) {
         handled = { outcome: { status: 'duplicate', kind: 'duplicate', ticketId: null,
           reason: `the same message (${row.message_id ?? ''}) was already processed` }, effects: noEffects() };

@@ -18,12 +18,12 @@ export function createImapListener(deps: AppDeps, opts: ImapOptions, health = ne
       throw new HookFailure(err);
     }
   };
-  return new ImapListener(opts, {
+  return new ImapListener({ maxMessageBytes: deps.maxMessageBytes, ...opts }, {
     cursor: (s) => onDb('reading the mailbox cursor', () => mailboxCursor(deps.db, s.mailbox, s.uidValidity)),
     deliver: async (s, messages) => {
       if (messages.length === 0) return [];
       await onDb('storing new mail', () => deps.db.transaction(async (tx) => {
-        await storeRaw(tx, messages.map((m) => ({ mailbox: s.mailbox, uidvalidity: s.uidValidity, uid: m.uid, raw: m.raw })));
+        await storeRaw(tx, messages.map((m) => ({ mailbox: s.mailbox, uidvalidity: s.uidValidity, uid: m.uid, raw: m.raw, headerOnly: m.headerOnly })));
         await advanceCursor(tx, s.mailbox, s.uidValidity, Math.max(...messages.map((m) => m.uid)));
       }));
       // Stored and committed: processing failures are the driver's to retry; the messages may be flagged now.

@@ -1,7 +1,9 @@
 /** `tasaeed quarantine list | show <id> | retry <id>`: messages kept with a reason instead of being acted on. */
 import type { Command } from 'commander';
-import { processInbound } from '../app/ingest-message.ts';
-import { listQuarantined, QuarantineError, releaseQuarantined, showInbound } from '../app/quarantine.ts';
+import { loadConfig } from '../adapters/config.ts';
+import { fetchWholeMessage } from '../adapters/imap-refetch.ts';
+import { listQuarantined, QuarantineError, showInbound } from '../app/quarantine.ts';
+import { retryQuarantined } from '../app/quarantine-retry.ts';
 import type { App } from './main.ts';
 import { printTable } from './table.ts';
 
@@ -40,13 +42,14 @@ export function registerQuarantineCommands(program: Command, withApp: WithApp): 
       });
     });
 
-  q.command('retry <id>').description('process a quarantined message again (after fixing the policy or the limits)')
+  q.command('retry <id>').description('process a quarantined message again (after fixing the policy or the limits; one kept as its header only is fetched whole from the mailbox)')
     .option('--json', 'print JSON')
     .action(async (text: string, o: { json?: boolean }) => {
       await withApp(async (app) => {
         const id = idOf(text);
-        await releaseQuarantined(app.deps, id);
-        const out = await processInbound(app.deps, id);
+        const c = loadConfig();
+        const account = { host: c.IMAP_HOST, port: c.IMAP_PORT, secure: c.IMAP_SECURE, user: c.IMAP_USER, password: c.IMAP_PASSWORD };
+        const out = await retryQuarantined(app.deps, id, (where) => fetchWholeMessage(account, where));
         if (out === undefined) throw new QuarantineError(`message ${id} is being processed by a running tasaeed; see \`tasaeed quarantine show ${id}\``);
         console.log(o.json === true ? JSON.stringify(out) : `#${id}: ${out.status} ${out.kind} — ${out.reason}`);
       });
