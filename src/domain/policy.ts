@@ -3,6 +3,7 @@
  * Loading the YAML is an adapter's job; this file only says what a valid policy is.
  */
 import { z } from 'zod';
+import { TasaeedError } from '../errors.ts';
 import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
@@ -83,10 +84,9 @@ export type LadderLevel = Policy['ladder'][number];
 export type Priority = Policy['priorities'][number];
 export type ReportsPolicy = Policy['reports'];
 
-export class PolicyError extends Error {
-  readonly code = 'POLICY_INVALID';
+export class PolicyError extends TasaeedError {
   constructor(readonly problems: readonly string[], source: string) {
-    super(`${source}: the policy is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('POLICY_INVALID', `POLICY_FILE: ${source}: the policy is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, { setting: 'POLICY_FILE' });
   }
 }
 
@@ -138,10 +138,39 @@ function crossCheck(p: Policy): string[] {
   return problems;
 }
 
+/**
+ * The cross-reference problems of a policy that also has schema errors, so one run reports every error: the list
+ * items with schema errors are left out (and the indexes in the messages mapped back), optional fields with errors
+ * fall back to their defaults. Empty when what is left still does not parse.
+ */
+function crossCheckDespite(input: unknown, issues: readonly { path: readonly PropertyKey[] }[]): string[] {
+  if (typeof input !== 'object' || input === null) return [];
+  const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  const dropped = new Map<string, Set<number>>();
+  for (const { path } of issues) {
+    const [key, index] = path;
+    if (typeof key !== 'string') return [];
+    if (typeof index === 'number' && Array.isArray(copy[key])) dropped.set(key, (dropped.get(key) ?? new Set()).add(index));
+    else delete copy[key];
+  }
+  const kept = new Map<string, number[]>();
+  for (const [key, gone] of dropped) {
+    const list = copy[key] as unknown[];
+    kept.set(key, list.map((_, i) => i).filter((i) => !gone.has(i)));
+    copy[key] = list.filter((_, i) => !gone.has(i));
+  }
+  const again = policySchema.safeParse(copy);
+  if (!again.success) return [];
+  return crossCheck(again.data).map((m) => m.replace(/^(\w+)\[(\d+)\]/, (all, key: string, i: string) => {
+    const original = kept.get(key)?.[Number(i)];
+    return original === undefined ? all : `${key}[${String(original)}]`;
+  }));
+}
+
 export function validatePolicy(input: unknown, source = 'policy'): Policy {
   const parsed = policySchema.safeParse(input);
   if (!parsed.success) {
-    throw new PolicyError(parsed.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`), source);
+    throw new PolicyError([...parsed.error.issues.map((i) => `${pathText(i.path)}: ${i.message}`), ...crossCheckDespite(input, parsed.error.issues)], source);
   }
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new PolicyError(problems, source);

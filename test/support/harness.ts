@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../../src/adapters/config.ts';
 import { openDb, type Db } from '../../src/adapters/db.ts';
 import { readMailbox } from '../../scripts/read-mailbox.ts';
-import { readRunningServices } from '../../scripts/services.ts';
+import { readRunningServices, type ServiceEnv } from '../../scripts/services.ts';
 
 export const PASSWORD = 'pw';
 
@@ -71,6 +71,8 @@ export class Installation {
     policy?: ((p: Record<string, unknown>, domain: string) => void) | Record<string, unknown>;
     env?: (inst: Installation) => Record<string, string>;
     redisDb?: number;
+    /** Private services of the test's own (for fault tests that stop or restart them); default: the shared ones. */
+    services?: { name: string; env: ServiceEnv };
   } = {}): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
@@ -78,6 +80,7 @@ export class Installation {
     if (typeof opts.policy === 'function') opts.policy(policy, domain);
     else Object.assign(policy, opts.policy);
     const inst = new Installation(domain, policy);
+    if (opts.services !== undefined) inst.svc = opts.services;
     await inst.setup(id, opts.env?.(inst) ?? {}, opts.redisDb);
     return inst;
   }
@@ -89,9 +92,15 @@ export class Installation {
 
   addr(local: string): string { return `${local}@${this.domain}`; }
 
+  private svc: { name: string; env: ServiceEnv } | undefined;
+  /** The services this installation runs on. */
+  get services(): { name: string; env: ServiceEnv } {
+    return this.svc ?? { name: inject('servicesName'), env: inject('services') };
+  }
+
   private async setup(id: string, extraEnv: Record<string, string>, redisDb?: number): Promise<void> {
-    const env = inject('services');
-    const services = await readRunningServices(inject('servicesName'));
+    const env = this.services.env;
+    const services = await readRunningServices(this.services.name);
     if (services === undefined) throw new Error('the test services are not running');
     await services.addMailboxes(this.addresses);
     const admin = openDb(env.DATABASE_URL, 1);
@@ -138,8 +147,8 @@ export class Installation {
   }
 
   /** Runs a `tasaeed` command (e.g. `migrate`, `report weekly --send`) with this installation's settings. */
-  async cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ['bin/tasaeed.mjs', ...args], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  async cli(args: readonly string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['bin/tasaeed.mjs', ...args], { env: { ...process.env, ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
@@ -176,7 +185,7 @@ export class Installation {
   }
 
   private imap(user: string): ImapFlow {
-    const env = inject('services');
+    const env = this.services.env;
     return new ImapFlow({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), secure: false, auth: { user, pass: PASSWORD }, logger: false });
   }
 
@@ -198,13 +207,13 @@ export class Installation {
 
   /** Every message in a person's INBOX, parsed. */
   async mailbox(local: string, address = this.addr(local)): Promise<ParsedMail[]> {
-    const env = inject('services');
+    const env = this.services.env;
     return await readMailbox({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), user: address, password: PASSWORD });
   }
 
   /** Gives outside addresses (customers) a mailbox too. */
   async addMailboxes(emails: readonly string[]): Promise<void> {
-    const services = await readRunningServices(inject('servicesName'));
+    const services = await readRunningServices(this.services.name);
     if (services === undefined) throw new Error('the test services are not running');
     await services.addMailboxes(emails);
   }
@@ -232,7 +241,7 @@ export class Installation {
 
   /** Sends a message over LMTP, as the organisation's mail server delivers a person's reply. */
   async deliver(mail: SendMailOptions): Promise<void> {
-    const env = inject('services');
+    const env = this.services.env;
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.LMTP_PORT), lmtp: true, ignoreTLS: true });
     await t.sendMail(mail);
     t.close();

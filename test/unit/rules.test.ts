@@ -18,16 +18,22 @@ describe('policy validation', () => {
     expect(policy.ladder[0]?.after).toBe(24 * 3_600_000);
   });
 
-  it('names the exact path of each bad field', () => {
+  it('names the exact path of every bad field in one run, schema and cross-reference errors alike', () => {
     const bad = example();
-    (bad.departments as Record<string, unknown>[])[1]!.head = 'nobody@ufuq.test';
+    (bad.departments as Record<string, unknown>[])[0]!.key = 'Not A Key';
+    (bad.departments as Record<string, unknown>[])[2]!.head = 'nobody@ufuq.test';
     (bad.ladder as Record<string, unknown>[])[0]!.after = 'tomorrow';
+    (bad.roles as Record<string, unknown>).quality_assurance = 'ghost@ufuq.test';
     let error: unknown;
     try { validatePolicy(bad, 'p.yaml'); } catch (e) { error = e; }
     expect(error).toBeInstanceOf(PolicyError);
-    expect((error as PolicyError).problems).toEqual(['ladder[0].after: "tomorrow" is not a duration (use e.g. 24h, 90m, 30s, 2d)']);
-    (bad.ladder as Record<string, unknown>[])[0]!.after = '24h';
-    expect(() => validatePolicy(bad, 'p.yaml')).toThrow('departments[1].head: nobody@ufuq.test is not listed under people');
+    expect((error as PolicyError).problems).toEqual([
+      'departments[0].key: use lowercase letters, digits and dashes (it is used in core+KEY@ addresses)',
+      'ladder[0].after: "tomorrow" is not a duration (use e.g. 24h, 90m, 30s, 2d)',
+      'roles.quality_assurance: ghost@ufuq.test is not listed under people',
+      'departments[2].head: nobody@ufuq.test is not listed under people',
+    ]);
+    expect((error as PolicyError).message).toMatch(/^POLICY_FILE: p\.yaml: the policy is not valid/);
   });
 
   it('refuses to make the hidden Core group a department head', () => {

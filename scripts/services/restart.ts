@@ -1,0 +1,76 @@
+/**
+ * Outages on purpose, for the fault tests: PostgreSQL restarted (same data, same port), Redis stopped and started
+ * again empty on the same port, Dovecot's sessions of one user cut. The state file follows the new PIDs, so the
+ * instance is still stopped by PID afterwards.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { paths } from './layout.ts';
+import { findExecutable, findPostgresBin } from './packages.ts';
+import { pollUntil } from './poll.ts';
+import { LOOPBACK } from './ports.ts';
+import { procStat, run, stopProcess } from './processes.ts';
+import { loadState, saveState, type ServiceName, type StateFile } from './state.ts';
+import { isRoot } from './system-users.ts';
+
+async function stateOf(name: string): Promise<StateFile> {
+  const state = await loadState(name);
+  if (state === undefined) throw new Error(`services '${name}' are not running`);
+  return state;
+}
+
+async function recordPid(state: StateFile, service: ServiceName, pid: number): Promise<void> {
+  state.pids[service] = pid;
+  state.starts[service] = procStat(pid)?.start ?? null;
+  await saveState(state);
+}
+
+function pgCtl(args: readonly string[]): Promise<unknown> {
+  const bin = findPostgresBin();
+  if (bin === undefined) throw new Error('no PostgreSQL binaries');
+  const cmd = join(bin, 'pg_ctl');
+  return isRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], { service: 'postgres' }) : run(cmd, args, { service: 'postgres' });
+}
+
+/** Stops PostgreSQL (fast: open sessions are cut); `startPostgresAgain` brings it back on the same port. */
+export async function stopPostgres(name: string): Promise<void> {
+  const state = await stateOf(name);
+  await pgCtl(['-D', paths(state.dir).pgData, '-m', 'fast', '-w', 'stop']);
+}
+
+export async function startPostgresAgain(name: string): Promise<void> {
+  const state = await stateOf(name);
+  const p = paths(state.dir);
+  const port = new URL(state.env.DATABASE_URL).port;
+  await pgCtl(['-D', p.pgData, '-l', p.pgLog, '-w', '-t', '60', '-o', `-p ${port}`, 'start']);
+  const pid = Number.parseInt((await readFile(join(p.pgData, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
+  await recordPid(state, 'postgres', pid);
+}
+
+/** Stops Redis without saving and starts it again on the same port with nothing in it. */
+export async function restartRedisEmpty(name: string, downMs = 0): Promise<void> {
+  const state = await stateOf(name);
+  const p = paths(state.dir);
+  await stopProcess('redis', state.pids.redis, state.starts.redis);
+  await rm(p.redisDir, { recursive: true, force: true });
+  await mkdir(p.redisDir, { mode: 0o755 });
+  if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+  const port = new URL(state.env.REDIS_URL).port;
+  await run('redis-server', ['--bind', LOOPBACK, '--port', port, '--dir', p.redisDir, '--save', '', '--appendonly', 'no',
+    '--maxmemory-policy', 'noeviction', '--daemonize', 'yes', '--pidfile', p.redisPid, '--logfile', p.redisLog], { service: 'redis' });
+  let pid = 0;
+  await pollUntil(async () => {
+    pid = Number.parseInt(await readFile(p.redisPid, 'utf8').catch(() => ''), 10);
+    return pid > 0;
+  }, 10_000, 20);
+  await recordPid(state, 'redis', pid);
+}
+
+/** Cuts every IMAP session of one user, as a network blip or a server restart would. */
+export async function kickImapUser(name: string, user: string): Promise<void> {
+  const state = await stateOf(name);
+  const doveadm = findExecutable('doveadm');
+  if (doveadm === undefined || !existsSync(paths(state.dir).dovecotConf)) throw new Error('no doveadm or dovecot.conf');
+  await run(doveadm, ['-c', paths(state.dir).dovecotConf, 'kick', user], { service: 'dovecot' });
+}

@@ -1,0 +1,62 @@
+/**
+ * A real SMTP server (smtp-server, the Nodemailer project's) in front of the private Dovecot: what it accepts it
+ * delivers over LMTP, so recipients read it over IMAP. A test can take it down (nothing listens on its port),
+ * bring it back on the same port, or make it refuse some recipients for good (550), as a mail server does.
+ */
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from '../../scripts/services/ports.ts';
+
+export class SmtpRelay {
+  private server: SMTPServer | undefined;
+  /** Recipients answered with 550 5.1.1. */
+  readonly refused = new Set<string>();
+  accepted = 0;
+
+  private constructor(readonly port: number, private readonly lmtpPort: number) {}
+
+  static async create(lmtpPort: number): Promise<SmtpRelay> {
+    return new SmtpRelay(await freePort(), lmtpPort);
+  }
+
+  get listening(): boolean { return this.server !== undefined; }
+
+  async up(): Promise<void> {
+    if (this.server !== undefined) return;
+    const relay = nodemailer.createTransport({ host: '127.0.0.1', port: this.lmtpPort, lmtp: true, ignoreTLS: true });
+    const server = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS'], logger: false, banner: 'tasaeed test relay',
+      onRcptTo: (address, _session, cb) => {
+        if (this.refused.has(address.address.toLowerCase())) {
+          cb(Object.assign(new Error('5.1.1 <' + address.address + '>: Recipient address rejected: User unknown'), { responseCode: 550 }));
+          return;
+        }
+        cb();
+      },
+      onData: (stream, session, cb) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const to = session.envelope.rcptTo.map((r) => r.address);
+          const from = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+          relay.sendMail({ envelope: { from, to }, raw: Buffer.concat(chunks) }).then(() => {
+            this.accepted += 1;
+            cb();
+          }, (err: unknown) => { cb(Object.assign(new Error(`4.3.0 relay failed: ${String(err)}`), { responseCode: 451 })); });
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => { resolve(); });
+    });
+    server.on('error', () => undefined);
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server !== undefined) await new Promise<void>((r) => { server.close(() => { r(); }); });
+  }
+}
