@@ -21,9 +21,14 @@ function hostPort(url: string, fallbackPort: number): string {
   }
 }
 
+/** nodemailer wraps socket errors as ESOCKET/ECONNECTION; the system code in the message says more. */
+const WRAPPER_CODES = new Set(['ESOCKET', 'ECONNECTION', 'EDNS']);
+
 function suffix(err: unknown): string {
   const code = causeCode(err);
-  return code === undefined ? ` (${messageOf(err)})` : ` (${code})`;
+  const inner = /\b(E[A-Z]{4,}|EAI_AGAIN)\b/.exec(messageOf(err))?.[1];
+  if (code === undefined || (WRAPPER_CODES.has(code) && inner !== undefined)) return ` (${inner ?? messageOf(err)})`;
+  return ` (${code})`;
 }
 
 export async function probePostgres(config: Config, timeoutMs: number): Promise<ProbeResult> {
@@ -46,9 +51,10 @@ export async function probePostgres(config: Config, timeoutMs: number): Promise<
 export async function probeRedis(config: Config, timeoutMs: number): Promise<ProbeResult> {
   const at = hostPort(config.REDIS_URL, 6379);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined); // the rejected connect() reports it
+  let socketError: unknown;
+  redis.on('error', (err: unknown) => { socketError = err; }); // connect() only says "Connection is closed"
   try {
-    await redis.connect();
+    await redis.connect().catch((err: unknown) => { throw socketError ?? err; });
     const info = await redis.info('server');
     const version = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? '?';
     return { service: 'redis', detail: `Redis ${version} at ${at}` };
