@@ -87,7 +87,11 @@ export function causeCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { code?: unknown; serverResponseCode?: unknown; responseCode?: unknown; errors?: unknown[] };
   if (typeof e.serverResponseCode === 'string') return e.serverResponseCode;
-  if (typeof e.code === 'string' && e.code !== '') return e.code;
+  if (typeof e.code === 'string' && e.code !== '') {
+    // nodemailer wraps socket errors as ESOCKET/ECONNECTION; the system code in the message says more.
+    const inner = ['ESOCKET', 'ECONNECTION', 'EDNS'].includes(e.code) ? /\b(E[A-Z]{4,}|EAI_AGAIN)\b/.exec(messageOf(err))?.[1] : undefined;
+    return inner ?? e.code;
+  }
   if (typeof e.responseCode === 'number') return String(e.responseCode);
   if (Array.isArray(e.errors)) return e.errors.map(causeCode).find((c) => c !== undefined);
   return undefined;

@@ -75,6 +75,15 @@ export class Queues implements Scheduler {
     await this.connection.set(this.epochKey, new Date().toISOString());
   }
 
+  /** Queues emails again whose earlier jobs ended (failed or sent): a finished job would make the new one a no-op. */
+  async resend(outboxIds: readonly number[]): Promise<void> {
+    for (const id of outboxIds) {
+      const job = await this.outbound.getJob(`outbox-${String(id)}`);
+      if (job !== undefined && (await job.isFailed() || await job.isCompleted())) await job.remove();
+    }
+    await this.schedule({ outboxIds: [...outboxIds], timers: [] });
+  }
+
   /** Sends every email waiting for its next retry now (the mail server is back). */
   async retryOutboundNow(): Promise<void> {
     await this.outbound.promoteJobs({ count: 1000 });

@@ -21,14 +21,9 @@ function hostPort(url: string, fallbackPort: number): string {
   }
 }
 
-/** nodemailer wraps socket errors as ESOCKET/ECONNECTION; the system code in the message says more. */
-const WRAPPER_CODES = new Set(['ESOCKET', 'ECONNECTION', 'EDNS']);
-
 function suffix(err: unknown): string {
   const code = causeCode(err);
-  const inner = /\b(E[A-Z]{4,}|EAI_AGAIN)\b/.exec(messageOf(err))?.[1];
-  if (code === undefined || (WRAPPER_CODES.has(code) && inner !== undefined)) return ` (${inner ?? messageOf(err)})`;
-  return ` (${code})`;
+  return code === undefined ? ` (${messageOf(err)})` : ` (${code})`;
 }
 
 export async function probePostgres(config: Config, timeoutMs: number): Promise<ProbeResult> {

@@ -19,6 +19,8 @@ export interface Scheduler {
   schedule(effects: Effects): Promise<void>;
   /** False when the queue store lost its jobs (e.g. Redis was flushed) since the last full rebuild. */
   intact(): Promise<boolean>;
+  /** Queues again emails that were sent or failed before (`tasaeed outbox retry`). */
+  resend(outboxIds: readonly number[]): Promise<void>;
   /** Records that every job was rebuilt from the database. */
   markRebuilt(): Promise<void>;
 }

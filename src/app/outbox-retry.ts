@@ -11,6 +11,6 @@ export async function retryOutbound(deps: AppDeps, which: { ids: readonly number
       throw new TasaeedError('OUTBOX_NOT_RETRYABLE', `email ${missing.map(String).join(', ')}: not failed or bounced (or no such email)`);
     }
   }
-  await deps.scheduler.schedule({ outboxIds: ids, timers: [] });
+  await deps.scheduler.resend(ids);
   return ids;
 }

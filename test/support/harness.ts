@@ -126,6 +126,11 @@ export class Installation {
 
   env: Record<string, string> = {};
 
+  /** A new pool for the test's own queries (after the test stopped its PostgreSQL and destroyed the old one). */
+  reopenDb(): void {
+    this.db = openDb(this.config.DATABASE_URL, 4);
+  }
+
   /** The environment `tasaeed` runs with in this installation (for running CLI commands). */
   get environment(): Readonly<Record<string, string>> { return this.env; }
 
