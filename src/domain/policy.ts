@@ -151,7 +151,7 @@ function crossCheckDespite(input: unknown, issues: readonly { path: readonly Pro
     const [key, index] = path;
     if (typeof key !== 'string') return [];
     if (typeof index === 'number' && Array.isArray(copy[key])) dropped.set(key, (dropped.get(key) ?? new Set()).add(index));
-    else delete copy[key];
+    else copy[key] = undefined; // a default applies, or the parse below says it cannot
   }
   const kept = new Map<string, number[]>();
   for (const [key, gone] of dropped) {
