@@ -15,7 +15,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'resolved': return `حل التذكرة بواسطة ${who} — السبب: ${str(d.rootCause)}`;
       case 'reply': return `رد من ${who}`;
       case 'note': return `ملاحظة من ${who}: ${str(d.text)}`;
-      case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reason)}`;
+      case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reasonAr) || str(d.reason)}`;
       case 'auto_reply': return `رد تلقائي من ${who} (لم يُرد عليه)`;
       case 'bounce': return `${d.delayed === true ? 'تأخّر' : 'تعذّر'} تسليم رسالة${str(d.recipient) ? ` إلى ${str(d.recipient)}` : ''}: ${str(d.diagnostic) || str(d.reason)}`;
       case 'reminder': return `تذكير ${str(d.percent)}٪ من المهلة إلى ${str(d.to)}`;
