@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import type { Locale } from '../domain/dates.ts';
+import { countText, isNoun } from '../domain/plural.ts';
 
 export interface RenderedEmail {
   subject: string;
@@ -27,6 +28,11 @@ export class Templates {
       const hb = Handlebars.create();
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
+      // {{count n "ticket"}}: the number with its word in the template's language (Arabic plural forms).
+      hb.registerHelper('count', (n: unknown, noun: unknown) => {
+        if (!isNoun(noun)) throw new Error(`{{count}}: unknown noun ${String(noun)}`);
+        return countText(Number(n), noun, locale === 'en' ? 'en' : 'ar');
+      });
       const files = readdirSync(join(dir, locale)).filter((f) => f.endsWith('.hbs'));
       for (const f of files.filter((x) => x.startsWith('_'))) {
         hb.registerPartial(f.replace(/^_|\.html\.hbs$|\.hbs$/g, ''), readFileSync(join(dir, locale, f), 'utf8'));

@@ -40,7 +40,7 @@ describe('policy validation', () => {
 describe('durations', () => {
   it.each([['24h', 86_400_000], ['90m', 5_400_000], ['1h30m', 5_400_000], ['30s', 30_000], ['2d', 172_800_000], ['', undefined], ['5x', undefined], ['0s', undefined]])(
     'parseDuration(%j)', (text, ms) => { expect(parseDuration(text)).toBe(ms); });
-  it.each([[86_400_000, 'ar', '1 يوم'], [5 * 60_000, 'ar', '5 دقائق'], [24 * 3_600_000 - 1000, 'en', '23 hours 59 minutes'], [90_000, 'en', '1 minute 30 seconds']] as const)(
+  it.each([[86_400_000, 'ar', 'يوم واحد'], [5 * 60_000, 'ar', '5 دقائق'], [24 * 3_600_000 - 1000, 'en', '23 hours 59 minutes'], [90_000, 'en', '1 minute 30 seconds']] as const)(
     'durationText(%d, %s)', (ms, locale, text) => { expect(durationText(ms, locale)).toBe(text); });
 });
 
