@@ -14,6 +14,8 @@ export interface ReportTicketRow {
   preventiveMeasure: string | null;
   /** The deadline of the next level, if any (in openTickets: the one pending at `asOf`). */
   dueAt: Date | null;
+  /** The first deadline (level 1, the one in force): a ticket past it is overdue whatever level it reached since. */
+  firstDueAt: Date | null;
 }
 
 const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.owner_email owner, t.created_at,
@@ -23,12 +25,13 @@ const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t
 interface Raw {
   id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null;
   created_at: Date; resolved_at: Date | null; root_cause: string | null; preventive_measure: string | null; due_at: Date | null;
+  first_due_at?: Date | null;
 }
 
 const toRow = (r: Raw): ReportTicketRow => ({
   id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner,
   createdAt: r.created_at, resolvedAt: r.resolved_at, rootCause: r.root_cause, preventiveMeasure: r.preventive_measure,
-  dueAt: r.due_at,
+  dueAt: r.due_at, firstDueAt: r.first_due_at ?? null,
 });
 
 async function select(db: Db, sql: string, bindings: Record<string, unknown>): Promise<ReportTicketRow[]> {
@@ -47,7 +50,9 @@ export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]
       coalesce((select max((e.data->>'level')::int) from ticket_events e
         where e.ticket_id = t.id and e.kind = 'escalated' and e.created_at <= :asOf), 0) level,
       (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and (d.settled_at is null or d.settled_at > :asOf)
-        order by d.level, d.seq desc limit 1) due_at
+        order by d.level, d.seq desc limit 1) due_at,
+      (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.level = 1
+        order by d.seq desc limit 1) first_due_at
     from tickets t
     where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
     order by due_at nulls last, t.created_at, t.id`, { asOf });

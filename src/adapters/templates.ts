@@ -28,9 +28,9 @@ export class Templates {
       const hb = Handlebars.create();
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
-      // {{count n "ticket"}}: the number with its word in the template's language (Arabic plural forms).
-      hb.registerHelper('count', (n: unknown, noun: unknown) => {
-        if (!isNoun(noun)) throw new Error(`{{count}}: unknown noun ${String(noun)}`);
+      // {{plural n "ticket"}}: the number with its word in the template's language (Arabic plural forms).
+      hb.registerHelper('plural', (n: unknown, noun: unknown) => {
+        if (!isNoun(noun)) throw new Error(`{{plural}}: unknown noun ${String(noun)}`);
         return countText(Number(n), noun, locale === 'en' ? 'en' : 'ar');
       });
       const files = readdirSync(join(dir, locale)).filter((f) => f.endsWith('.hbs'));

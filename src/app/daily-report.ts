@@ -16,7 +16,9 @@ import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, ty
 /** Open tickets listed in the email; the CSV attachment always has them all. */
 export const DAILY_LIST_LIMIT = 200;
 
-function levelText(deps: ReportDeps, level: number, locale: Locale): string {
+function levelText(deps: ReportDeps, level: number, department: string | null, locale: Locale): string {
+  // A ticket still awaiting routing has no head of department yet: it is with the Core group's triage.
+  if (level === 0 && department === null) return locale === 'ar' ? '0 — بانتظار التوجيه' : '0 — awaiting routing';
   if (level === 0) return locale === 'ar' ? '0 — رئيس الإدارة' : '0 — head of department';
   return `${level} — ${levelName(ladderLevel(deps.policy, level), locale)}`;
 }
@@ -27,10 +29,17 @@ function ownerText(deps: ReportDeps, owner: string | null, locale: Locale): stri
   return p === undefined ? owner : p.name[locale];
 }
 
-function dueText(left: number | null, locale: Locale): string {
-  if (left === null) return NONE;
-  if (left < 0) return locale === 'ar' ? `متأخرة ${durationText(-left, locale)}` : `overdue by ${durationText(-left, locale)}`;
-  return locale === 'ar' ? `متبقٍ ${durationText(left, locale)}` : `${durationText(left, locale)} left`;
+/** How long ago the first deadline passed (policy 000: the 24 hours), or — while it has not. */
+function lateText(late: number | null, locale: Locale): string {
+  if (late === null || late <= 0) return NONE;
+  return locale === 'ar' ? `متأخرة ${durationText(late, locale)}` : `overdue by ${durationText(late, locale)}`;
+}
+
+/** When the next level of the ladder is due, apart from how late the ticket is. */
+function nextText(nextLevel: number, left: number | null, locale: Locale): string {
+  if (left === null) return locale === 'ar' ? 'لا مستوى بعده' : 'top of the ladder';
+  if (left <= 0) return locale === 'ar' ? `المستوى ${nextLevel}: مستحق الآن` : `level ${nextLevel}: due now`;
+  return locale === 'ar' ? `المستوى ${nextLevel} بعد ${durationText(left, locale)}` : `level ${nextLevel} in ${durationText(left, locale)}`;
 }
 
 export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
@@ -47,24 +56,25 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
     const dept = (r: ReportTicketRow): string => departmentName(deps, r.department, locale);
     const open = rows.open.map((r) => {
       const left = r.dueAt === null ? null : r.dueAt.getTime() - now;
+      const late = r.firstDueAt === null ? null : now - r.firstDueAt.getTime();
       return {
         ref: r.ref, subject: r.subject, department: dept(r), owner: ownerText(deps, r.owner, locale),
-        level: r.level, levelText: levelText(deps, r.level, locale), age: durationText(now - r.createdAt.getTime(), locale),
-        due: dueText(left, locale), overdue: left !== null && left < 0,
+        level: r.level, levelText: levelText(deps, r.level, r.department, locale), age: durationText(now - r.createdAt.getTime(), locale),
+        late: lateText(late, locale), next: nextText(r.level + 1, left, locale), overdue: late !== null && late > 0,
       };
     });
     const perDept = new Map<string, number>();
     for (const o of open) perDept.set(o.department, (perDept.get(o.department) ?? 0) + 1);
     const ar = locale === 'ar';
     const header = ar
-      ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'المهلة', 'السبب الجذري', 'الإجراء الوقائي']
-      : ['section', 'reference', 'subject', 'department', 'owner', 'level', 'age', 'deadline', 'root cause', 'preventive measure'];
+      ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'التأخر عن المهلة', 'المستوى التالي', 'السبب الجذري', 'الإجراء الوقائي']
+      : ['section', 'reference', 'subject', 'department', 'owner', 'level', 'age', 'overdue', 'next level', 'root cause', 'preventive measure'];
     const section = ar ? { open: 'مفتوحة', received: 'جديدة', resolved: 'محلولة' } : { open: 'open', received: 'new', resolved: 'resolved' };
     const csv = toCsv([
       header,
-      ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.owner, o.level, o.age, o.due, '', '']),
-      ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '', '']),
-      ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '',
+      ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.owner, o.level, o.age, o.late, o.next, '', '']),
+      ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '', '', '']),
+      ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '',
         r.rootCause ?? '', r.preventiveMeasure ?? '']),
     ]);
     return {
