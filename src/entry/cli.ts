@@ -16,6 +16,9 @@ import { openApp, startApp, type App } from './main.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
 import { printTable } from './table.ts';
+import { endQuietlyWhenPipeCloses } from './quiet-pipe.ts';
+
+endQuietlyWhenPipeCloses();
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
 
