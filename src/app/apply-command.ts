@@ -16,6 +16,7 @@ import { notify } from './notify.ts';
 import { contact, escalate, note, policy } from './outreach-commands.ts';
 import { assign, customer, deadline, plan, priority, resolve, route } from './ticket-commands.ts';
 import { senderAuthRefusal } from './sender-auth.ts';
+import { hold, resume } from './hold-commands.ts';
 
 /** The command as the sender wrote it: an Arabic reader sees #حل, not #resolve. */
 function commandLabel(c: ParsedCommand): string {
@@ -80,6 +81,8 @@ async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unkno
     case 'escalate': return await escalate(ctx, c);
     case 'contact': return await contact(ctx, c);
     case 'policy': return await policy(ctx);
+    case 'hold': return await hold(ctx, c);
+    case 'resume': return await resume(ctx);
   }
 }
 

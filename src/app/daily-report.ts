@@ -6,7 +6,7 @@
 import { openTickets, ticketsReceived, ticketsResolved, type ReportTicketRow } from '../adapters/report-tickets.ts';
 import { bars } from '../domain/report-chart.ts';
 import { toCsv } from '../domain/csv.ts';
-import type { Locale } from '../domain/dates.ts';
+import { dualDate, type Locale } from '../domain/dates.ts';
 import { ladderLevel } from '../domain/escalation-ladder.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import { periodInstants, type Period } from '../domain/report-period.ts';
@@ -35,6 +35,12 @@ function lateText(late: number | null, locale: Locale): string {
   return locale === 'ar' ? `متأخرة ${durationText(late, locale)}` : `overdue by ${durationText(late, locale)}`;
 }
 
+/** An on-hold ticket's clock is stopped: since when and why, instead of a next level. */
+function holdText(deps: ReportDeps, h: { since: Date; reason: string }, locale: Locale): string {
+  const since = dualDate(h.since, locale, deps.policy.timezone).gregorian;
+  return locale === 'ar' ? `في الانتظار منذ ${since}: ${h.reason}` : `on hold since ${since}: ${h.reason}`;
+}
+
 /** When the next level of the ladder is due, apart from how late the ticket is. */
 function nextText(nextLevel: number, left: number | null, locale: Locale): string {
   if (left === null) return locale === 'ar' ? 'لا مستوى بعده' : 'top of the ladder';
@@ -56,11 +62,14 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
     const dept = (r: ReportTicketRow): string => departmentName(deps, r.department, locale);
     const open = rows.open.map((r) => {
       const left = r.dueAt === null ? null : r.dueAt.getTime() - now;
-      const late = r.firstDueAt === null ? null : now - r.firstDueAt.getTime();
+      // On hold the clock stopped when the hold began: how late it was then is how late it is.
+      const clockAt = r.hold === null ? now : r.hold.since.getTime();
+      const late = r.firstDueAt === null ? null : clockAt - r.firstDueAt.getTime();
       return {
         ref: r.ref, subject: r.subject, department: dept(r), owner: ownerText(deps, r.owner, locale),
         level: r.level, levelText: levelText(deps, r.level, r.department, locale), age: durationText(now - r.createdAt.getTime(), locale),
-        late: lateText(late, locale), next: nextText(r.level + 1, left, locale), overdue: late !== null && late > 0,
+        late: lateText(late, locale), overdue: late !== null && late > 0,
+        next: r.hold === null ? nextText(r.level + 1, left, locale) : holdText(deps, r.hold, locale),
       };
     });
     const perDept = new Map<string, number>();

@@ -11,12 +11,13 @@ const WORDS: Readonly<Record<string, CommandName>> = {
   'موعد': 'deadline', 'الموعد': 'deadline', 'deadline': 'deadline', 'تصعيد': 'escalate', 'escalate': 'escalate',
   'السياسة': 'policy', 'سياسة': 'policy', 'policy': 'policy', 'تواصل': 'contact', 'contact': 'contact',
   'عميل': 'customer', 'العميل': 'customer', 'customer': 'customer',
+  'انتظار': 'hold', 'الانتظار': 'hold', 'hold': 'hold', 'استئناف': 'resume', 'resume': 'resume',
 };
 
 /** Every command word, per language, for help texts. */
 export const COMMAND_HELP: Readonly<Record<'ar' | 'en', readonly string[]>> = {
-  ar: ['#حل', '#ملاحظة', '#أولوية', '#تعيين', '#خطة', '#موعد', '#تصعيد', '#تواصل', '#السياسة', '#عميل', '#توجيه'],
-  en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route'],
+  ar: ['#حل', '#ملاحظة', '#أولوية', '#تعيين', '#خطة', '#موعد', '#تصعيد', '#تواصل', '#السياسة', '#عميل', '#توجيه', '#انتظار', '#استئناف'],
+  en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route', '#hold', '#resume'],
 };
 
 const ROOT_CAUSE = /^(السبب الجذري|السبب|سبب المشكلة|root cause|cause)\s*[:：-]\s*(.*)$/i;

@@ -10,7 +10,7 @@ import {
 import { holidayDates, dayIndex } from './policy-escalation.ts';
 import type { LadderLevel, Policy, Priority } from './policy.ts';
 
-export type TimerKind = 'escalate' | 'remind' | 'customer_update';
+export type TimerKind = 'escalate' | 'remind' | 'customer_update' | 'resume';
 
 export interface Timer {
   kind: TimerKind;
@@ -102,7 +102,7 @@ export function timerJobId(t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>
 
 /** The timer a job id names (the id carries it all, so the job itself stores no data: less Redis per timer). */
 export function parseTimerJobId(id: string | undefined): Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'> | undefined {
-  const m = /^(escalate|remind|customer_update)-(\d+)-(\d+)-(\d+)$/.exec(id ?? '');
+  const m = /^(escalate|remind|customer_update|resume)-(\d+)-(\d+)-(\d+)$/.exec(id ?? '');
   if (m === null) return undefined;
   return { kind: m[1] as TimerKind, ticketId: Number(m[2]), level: Number(m[3]), seq: Number(m[4]) };
 }

@@ -30,6 +30,8 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'reopened': return `إعادة فتح التذكرة برد من ${who}`;
       case 'linked': return `رد بعد إغلاق التذكرة من ${who}: فُتحت تذكرة متابعة ${str(d.followUp)}`;
       case 'sender_checked': return `التحقق من هوية المرسل ${who} لأمر ${str(d.command)}: DMARC ${str(d.dmarc)}`;
+      case 'held': return `وُضعت التذكرة في الانتظار بواسطة ${who}: ${str(d.reason)} — حتى ${str(d.untilText)} على الأكثر`;
+      case 'resumed': return `استؤنفت التذكرة${who === '' ? ' تلقائياً بانتهاء مدة الانتظار' : ` بواسطة ${who}`}${str(d.dueAtText) ? ` — الموعد النهائي ${str(d.dueAtText)}` : ''}`;
     }
   }
   switch (e.kind) {
@@ -54,5 +56,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     case 'reopened': return `Reopened by a reply from ${who}`;
     case 'linked': return `Reply from ${who} after the ticket was closed: follow-up ticket ${str(d.followUp)} opened`;
     case 'sender_checked': return `Sender ${who} checked for ${str(d.command)}: DMARC ${str(d.dmarc)}`;
+    case 'held': return `Put on hold by ${who}: ${str(d.reason)} — until ${str(d.until)} at the latest`;
+    case 'resumed': return `Resumed${who === '' ? ' automatically when the hold ended' : ` by ${who}`}${str(d.dueAt) ? ` — deadline ${str(d.dueAt)}` : ''}`;
   }
 }

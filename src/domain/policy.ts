@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { holdPolicySchema } from './hold-policy.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
 
@@ -61,10 +62,13 @@ const policySchema = z.object({
     policy: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
     contact: z.array(actor).min(1).default(['general_manager', 'core']),
     customer: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    hold: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    resume: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
   ...escalationRules,
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
+  hold: holdPolicySchema,
 }).strict();
 
 function isTimeZone(tz: string): boolean {
