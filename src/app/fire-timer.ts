@@ -4,7 +4,8 @@
  */
 import { addEvent, loadTicket, type Tx } from '../adapters/ticket-store.ts';
 import { claimTimer, settleTimer, type TimerRow } from '../adapters/timer-store.ts';
-import { ladderLevel, type Timer } from '../domain/escalation-ladder.ts';
+import { ladderLevel } from '../domain/escalation-ladder.ts';
+import type { Timer } from '../domain/timer.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';

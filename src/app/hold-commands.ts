@@ -6,7 +6,9 @@
 import { addEvent, updateTicket, type Tx } from '../adapters/ticket-store.ts';
 import { addTimers, nextSeq, pendingEscalation, voidTimers } from '../adapters/timer-store.ts';
 import type { ParsedCommand } from '../domain/commands.ts';
-import { businessCalendar, priorityOf, type Timer } from '../domain/escalation-ladder.ts';
+import { priorityOf } from '../domain/escalation-ladder.ts';
+import { businessCalendar } from '../domain/policy-calendar.ts';
+import type { Timer } from '../domain/timer.ts';
 import { holdEnds, parseHold, resumedDeadline, timeLeft } from '../domain/hold.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import { refuseWith, type CommandContext, type HandlerOutcome } from './command-context.ts';

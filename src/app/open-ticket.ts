@@ -2,7 +2,8 @@
 import { addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
 import { NO_TICKET } from '../domain/directory.ts';
 import { businessTimeBetween } from '../domain/business-calendar.ts';
-import { businessCalendar, firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
+import { firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
+import { businessCalendar } from '../domain/policy-calendar.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { routeMail } from '../domain/routing.ts';

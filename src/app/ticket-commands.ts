@@ -5,11 +5,13 @@ import { addTime } from '../domain/business-calendar.ts';
 import { missingResolveFields, type ParsedCommand } from '../domain/commands.ts';
 import type { Locale } from '../domain/dates.ts';
 import { parseDeadlineArg } from '../domain/deadline-arg.ts';
-import { businessCalendar, firstDeadline, priorityOf } from '../domain/escalation-ladder.ts';
+import { firstDeadline, priorityOf } from '../domain/escalation-ladder.ts';
+import { businessCalendar } from '../domain/policy-calendar.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import { refuseWith, type CommandContext, type HandlerOutcome } from './command-context.ts';
-import { findDepartment, findPerson, findPriority, namesCore } from './lookup.ts';
+import { findDepartment, findPerson, findPriority } from './lookup.ts';
+import { CORE_NOT_ASSIGNABLE, namesCore } from '../domain/hidden-core-group.ts';
 import { dateText, notify } from './notify.ts';
 import { sendCopyToHead } from './open-ticket.ts';
 import { planCustomerUpdate, replanEscalation } from './ticket-timers.ts';
@@ -96,8 +98,7 @@ export async function priority(c: CommandContext, cmd: Generic): Promise<Handler
 export async function assign(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const { tx, deps, ticket, sender } = c;
   if (namesCore(deps.policy, cmd.arg)) {
-    return refuseWith('مجموعة إدارة نظام التذاكر (الكور) مجموعة خفية لا تُسند إليها التذاكر؛ هي تستلم التصعيد فقط (سياسة إدارة نظام التذاكر، البند 9). اختاروا شخصاً من الإدارة المعنية.',
-      'the Core ticket-management group is hidden: tickets can never be assigned to it, it only receives escalations (ticket-system policy, item 9). Choose a person in the department concerned.');
+    return refuseWith(CORE_NOT_ASSIGNABLE.ar, CORE_NOT_ASSIGNABLE.en);
   }
   const person = findPerson(deps.policy, cmd.arg);
   if (person === undefined) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { coreAsHeadProblem } from './hidden-core-group.ts';
 import { holdPolicySchema } from './hold-policy.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
@@ -126,9 +127,8 @@ function crossCheck(p: Policy): string[] {
     if (keys.has(d.key)) problems.push(`departments[${i}].key: "${d.key}" is used twice`);
     keys.add(d.key);
     need(d.head, `departments[${i}].head`);
-    if (d.head === p.core.mailbox) {
-      problems.push(`departments[${i}].head: the hidden Core group can never be assigned tickets (policy 000, item 9)`);
-    }
+    const coreHead = coreAsHeadProblem(p, i);
+    if (coreHead !== undefined) problems.push(coreHead);
     d.members.forEach((m, j) => { need(m, `departments[${i}].members[${j}]`); });
   });
   const priorityKeys = p.priorities.map((x) => x.key);

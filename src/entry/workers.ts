@@ -4,7 +4,7 @@ import { QUEUE_NAMES, redisConnection, type DeadlineJob, type OutboundJob, type 
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
 import { fireTimer } from '../app/fire-timer.ts';
-import { parseTimerJobId } from '../domain/escalation-ladder.ts';
+import { parseTimerJobId } from '../domain/timer.ts';
 import { recordSendFailure, sendOutbound, type SendDeps } from '../app/send-outbound.ts';
 import { runReportJob, scheduleReports } from './report-schedules.ts';
 

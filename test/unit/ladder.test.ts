@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { firstDeadline, reminderTimes } from '../../src/domain/escalation-ladder.ts';
+import { firstDeadline } from '../../src/domain/escalation-ladder.ts';
+import { reminderTimes } from '../../src/domain/reminders.ts';
 import { validatePolicy } from '../../src/domain/policy.ts';
 import { previousPeriod, reviewCron } from '../../src/domain/review-period.ts';
 import { detectPriority, customerFacts } from '../../src/domain/ticket-facts.ts';
@@ -84,7 +85,7 @@ describe('policy review periods (step 12)', () => {
 
 describe('timer job ids', () => {
   it('name the timer row and read back', async () => {
-    const { timerJobId, parseTimerJobId } = await import('../../src/domain/escalation-ladder.ts');
+    const { timerJobId, parseTimerJobId } = await import('../../src/domain/timer.ts');
     for (const t of [{ kind: 'escalate', ticketId: 42, level: 1, seq: 0 }, { kind: 'customer_update', ticketId: 7, level: 0, seq: 12 }] as const) {
       expect(parseTimerJobId(timerJobId(t))).toEqual(t);
     }
