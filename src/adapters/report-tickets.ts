@@ -7,6 +7,7 @@ export interface ReportTicketRow {
   subject: string;
   department: string | null;
   level: number;
+  priority: string | null;
   owner: string | null;
   createdAt: Date;
   resolvedAt: Date | null;
@@ -20,12 +21,12 @@ export interface ReportTicketRow {
   hold: { since: Date; reason: string } | null;
 }
 
-const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.owner_email owner, t.created_at,
+const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.priority, t.owner_email owner, t.created_at,
   t.resolved_at, t.root_cause, t.preventive_measure,
   (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.status = 'pending' order by d.level limit 1) due_at`;
 
 interface Raw {
-  id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null;
+  id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null; priority?: string | null;
   created_at: Date; resolved_at: Date | null; root_cause: string | null; preventive_measure: string | null; due_at: Date | null;
   first_due_at?: Date | null;
   hold_since?: Date | null;
@@ -33,7 +34,7 @@ interface Raw {
 }
 
 const toRow = (r: Raw): ReportTicketRow => ({
-  id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner,
+  id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner, priority: r.priority ?? null,
   createdAt: r.created_at, resolvedAt: r.resolved_at, rootCause: r.root_cause, preventiveMeasure: r.preventive_measure,
   dueAt: r.due_at, firstDueAt: r.first_due_at ?? null,
   hold: r.hold_since === undefined || r.hold_since === null ? null : { since: r.hold_since, reason: r.hold_reason ?? '' },
@@ -50,7 +51,7 @@ async function select(db: Db, sql: string, bindings: Record<string, unknown>): P
  */
 export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]> {
   return await select(db, `
-    select t.id, t.ref, t.subject, t.department_key department, t.owner_email owner, t.created_at, t.resolved_at,
+    select t.id, t.ref, t.subject, t.department_key department, t.priority, t.owner_email owner, t.created_at, t.resolved_at,
       t.root_cause, t.preventive_measure, case when t.hold_since <= :asOf then t.hold_since end hold_since, t.hold_reason,
       coalesce((select max((e.data->>'level')::int) from ticket_events e
         where e.ticket_id = t.id and e.kind = 'escalated' and e.created_at <= :asOf), 0) level,

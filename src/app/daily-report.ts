@@ -16,11 +16,12 @@ import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, ty
 /** Open tickets listed in the email; the CSV attachment always has them all. */
 export const DAILY_LIST_LIMIT = 200;
 
-function levelText(deps: ReportDeps, level: number, department: string | null, locale: Locale): string {
+function levelText(deps: ReportDeps, level: number, t: { priority: string | null; departmentKey: string | null }, locale: Locale): string {
+  const department = t.departmentKey;
   // A ticket still awaiting routing has no head of department yet: it is with the Core group's triage.
   if (level === 0 && department === null) return locale === 'ar' ? '0 — بانتظار التوجيه' : '0 — awaiting routing';
   if (level === 0) return locale === 'ar' ? '0 — رئيس الإدارة' : '0 — head of department';
-  return `${level} — ${levelName(ladderLevel(deps.policy, level), locale)}`;
+  return `${level} — ${levelName(ladderLevel(deps.policy, level, t), locale, deps.policy.people)}`;
 }
 
 function ownerText(deps: ReportDeps, owner: string | null, locale: Locale): string {
@@ -67,7 +68,7 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
       const late = r.firstDueAt === null ? null : clockAt - r.firstDueAt.getTime();
       return {
         ref: r.ref, subject: r.subject, department: dept(r), owner: ownerText(deps, r.owner, locale),
-        level: r.level, levelText: levelText(deps, r.level, r.department, locale), age: durationText(now - r.createdAt.getTime(), locale),
+        level: r.level, levelText: levelText(deps, r.level, { priority: r.priority, departmentKey: r.department }, locale), age: durationText(now - r.createdAt.getTime(), locale),
         late: lateText(late, locale), overdue: late !== null && late > 0,
         next: r.hold === null ? nextText(r.level + 1, left, locale) : holdText(deps, r.hold, locale),
       };

@@ -63,7 +63,7 @@ export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId
     if (row.due_at.getTime() > now.getTime()) return { result: 'not_due', dueAt: row.due_at };
     const ticket = await loadTicket(tx, t.ticketId, true);
     const stale = ticket === undefined || ticket.status === 'resolved'
-      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level) === undefined))
+      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level, ticket) === undefined))
       || (t.kind === 'remind' && (ticket.level > t.level || (ticket.level === t.level && Number(row.data.percent) < 100)))
       || (t.kind === 'customer_update' && ticket.customerEmail === null)
       || (t.kind === 'resume' && ticket.status !== 'on_hold')

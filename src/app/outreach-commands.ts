@@ -3,7 +3,7 @@ import { addEvent } from '../adapters/ticket-store.ts';
 import { pendingEscalation } from '../adapters/timer-store.ts';
 import type { ParsedCommand } from '../domain/commands.ts';
 import { COMMAND_HELP } from '../domain/commands.ts';
-import { ladderLevel } from '../domain/escalation-ladder.ts';
+import { ladderLevel, ladderOf } from '../domain/escalation-ladder.ts';
 import { audienceName, durationText, levelName } from '../domain/labels.ts';
 import { refuseWith, type CommandContext, type HandlerOutcome } from './command-context.ts';
 import { escalateTicket } from './escalate-ticket.ts';
@@ -20,7 +20,7 @@ export async function note(c: CommandContext, cmd: Generic): Promise<HandlerOutc
 /** Step 9: escalate now, to the next level of the ladder. */
 export async function escalate(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const next = c.ticket.level + 1;
-  if (ladderLevel(c.deps.policy, next) === undefined) {
+  if (ladderLevel(c.deps.policy, next, c.ticket) === undefined) {
     return refuseWith('التذكرة في أعلى مستوى من سلم التصعيد.', 'the ticket is already at the top of the escalation ladder.');
   }
   const effects = await escalateTicket(c.tx, c.deps, c.ticket, next, {
@@ -59,10 +59,10 @@ export async function policy(c: CommandContext): Promise<HandlerOutcome> {
     recipients: [deps.directory.recipient(sender)],
     extra: (locale) => ({
       priorities: p.priorities.map((x) => ({
-        name: x.name[locale], deadline: durationText(x.deadline ?? ladderLevel(p, 1)?.after ?? 0, locale),
+        name: x.name[locale], deadline: durationText(x.deadline ?? ladderLevel(p, 1, { priority: x.key, departmentKey: ticket.departmentKey })?.after ?? 0, locale),
         business: x.clock === 'business',
       })),
-      ladder: p.ladder.map((l, i) => ({ level: i + 1, after: durationText(l.after, locale), who: levelName(l, locale) })),
+      ladder: ladderOf(p, ticket).levels.map((l, i) => ({ level: i + 1, after: durationText(l.after, locale), who: levelName(l, locale, p.people) })),
       hours: `${p.calendar.hours.start}–${p.calendar.hours.end}`,
       reminders: p.reminders.at_percent.map((x) => `${x}%`).join(locale === 'ar' ? '، ' : ', '),
       updates: durationText(p.customer_updates.every, locale),

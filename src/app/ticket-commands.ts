@@ -89,7 +89,7 @@ export async function priority(c: CommandContext, cmd: Generic): Promise<Handler
   const changed: Ticket = { ...ticket, priority: p.key };
   // Before the first escalation the deadline follows the priority, counted from when the ticket arrived.
   const timers = ticket.level === 0
-    ? await replanEscalation(tx, deps, changed, new Date(Math.max(now.getTime(), firstDeadline(deps.policy, p.key, ticket.createdAt).dueAt.getTime())))
+    ? await replanEscalation(tx, deps, changed, new Date(Math.max(now.getTime(), firstDeadline(deps.policy, changed, ticket.createdAt).dueAt.getTime())))
     : [];
   await addEvent(tx, { ticketId: ticket.id, kind: 'priority_set', actor: sender, inboundId: c.inboundId, at: now, data: { priority: p.name.ar, priorityKey: p.key } });
   return { effects: { outboxIds: [], timers }, reason: `priority ${p.key}` };

@@ -4,6 +4,14 @@ import type { TicketEvent } from './ticket.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
+/** Which ladder applied, when it was not the default one. */
+function ladderNote(source: unknown, locale: Locale): string {
+  if (typeof source !== 'string' || source === 'default') return '';
+  const [kind, key] = source.split(':');
+  if (locale === 'ar') return kind === 'priority' ? ` — سلم الأولوية ${key ?? ''}` : ` — سلم الإدارة ${key ?? ''}`;
+  return kind === 'priority' ? ` — the ${key ?? ''} priority's ladder` : ` — the ${key ?? ''} department's ladder`;
+}
+
 export function describeEvent(e: TicketEvent, locale: Locale): string {
   const d = e.data;
   const who = e.actor ?? '';
@@ -11,7 +19,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     switch (e.kind) {
       case 'created': return `استلام التذكرة من ${who}${str(d.department) ? ` — الإدارة: ${str(d.department)}` : ' — بانتظار التوجيه'}`;
       case 'routed': return `توجيه التذكرة إلى ${str(d.department)} بواسطة ${who}`;
-      case 'escalated': return `تصعيد إلى المستوى ${str(d.level)} (${str(d.levelName)})`;
+      case 'escalated': return `تصعيد إلى المستوى ${str(d.level)} (${str(d.levelName)})${ladderNote(d.ladder, 'ar')}`;
       case 'resolved': return `حل التذكرة بواسطة ${who} — السبب: ${str(d.rootCause)}`;
       case 'reply': return `رد من ${who}`;
       case 'note': return `ملاحظة من ${who}: ${str(d.text)}`;
@@ -37,7 +45,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
   switch (e.kind) {
     case 'created': return `Ticket received from ${who}${str(d.department) ? ` — department: ${str(d.department)}` : ' — awaiting routing'}`;
     case 'routed': return `Routed to ${str(d.department)} by ${who}`;
-    case 'escalated': return `Escalated to level ${str(d.level)} (${str(d.levelName)})`;
+    case 'escalated': return `Escalated to level ${str(d.level)} (${str(d.levelNameEn) || str(d.levelName)})${ladderNote(d.ladder, 'en')}`;
     case 'resolved': return `Resolved by ${who} — root cause: ${str(d.rootCause)}`;
     case 'reply': return `Reply from ${who}`;
     case 'note': return `Note from ${who}: ${str(d.text)}`;

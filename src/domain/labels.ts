@@ -1,6 +1,7 @@
 /** Names of roles and durations as readers see them, in Arabic and English. */
 import type { Locale } from './dates.ts';
-import type { Audience, LadderLevel } from './policy.ts';
+import { isAudience } from './directory.ts';
+import type { Audience, LadderLevel, Person } from './policy.ts';
 import { countText, type Noun } from './plural.ts';
 
 const AUDIENCE: Record<Audience, Record<Locale, string>> = {
@@ -16,9 +17,11 @@ export function audienceName(a: Audience, locale: Locale): string {
   return AUDIENCE[a][locale];
 }
 
-export function levelName(level: LadderLevel | undefined, locale: Locale): string {
-  if (level === undefined) return locale === 'ar' ? '—' : '—';
-  return level.name?.[locale] ?? level.notify.map((a) => audienceName(a, locale)).join(locale === 'ar' ? ' و' : ' and ');
+/** A level's name: its own, or who it notifies (roles by title, people by their name in the policy). */
+export function levelName(level: LadderLevel | undefined, locale: Locale, people: readonly Person[] = []): string {
+  if (level === undefined) return '—';
+  const who = (n: string): string => (isAudience(n) ? audienceName(n, locale) : people.find((p) => p.email === n)?.name[locale] ?? n);
+  return level.name?.[locale] ?? level.notify.map(who).join(locale === 'ar' ? ' و' : ' and ');
 }
 
 const UNITS: readonly [number, Noun][] = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1_000, 'second']];

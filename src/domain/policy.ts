@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { escalationRules } from './policy-escalation.ts';
-import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { actor, audience, email, localized, ROLE_NAMES } from './policy-types.ts';
 import { coreAsHeadProblem } from './hidden-core-group.ts';
 import { holdPolicySchema } from './hold-policy.ts';
+import { ladderLevelSchema, ladderSchema } from './ladder-policy.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
 
@@ -26,12 +27,8 @@ const department = z.object({
   head: email,
   members: z.array(email).default([]),
   keywords: z.array(z.string().min(2)).default([]),
-}).strict();
-
-const ladderLevel = z.object({
-  after: duration,
-  notify: z.array(audience).min(1),
-  name: localized.optional(),
+  /** Its own escalation ladder (e.g. legal: its own second level); a priority's ladder comes first. */
+  ladder: ladderSchema.optional(),
 }).strict();
 
 const policySchema = z.object({
@@ -50,7 +47,7 @@ const policySchema = z.object({
     quality_assurance: email,
   }).strict(),
   departments: z.array(department).min(1),
-  ladder: z.array(ladderLevel).min(1, 'the escalation ladder needs at least one level (24h → General Manager)'),
+  ladder: z.array(ladderLevelSchema).min(1, 'the escalation ladder needs at least one level (24h → General Manager)'),
   commands: z.object({
     resolve: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
     note: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
@@ -139,6 +136,14 @@ function crossCheck(p: Policy): string[] {
   if (p.calendar.hours.end <= p.calendar.hours.start) problems.push('calendar.hours.end: must be after calendar.hours.start');
   if (p.deadline_bounds.max < p.deadline_bounds.min) problems.push('deadline_bounds.max: must not be below deadline_bounds.min');
   if (p.review.owner !== undefined) need(p.review.owner, 'review.owner');
+  const ladders = [
+    { at: 'ladder', levels: p.ladder },
+    ...p.priorities.map((x, i) => ({ at: `priorities[${i}].ladder`, levels: x.ladder ?? [] })),
+    ...p.departments.map((x, i) => ({ at: `departments[${i}].ladder`, levels: x.ladder ?? [] })),
+  ];
+  for (const { at, levels } of ladders) {
+    levels.forEach((l, i) => { l.notify.forEach((n, j) => { if (n.includes('@')) need(n, `${at}[${i}].notify[${j}]`); }); });
+  }
   return problems;
 }
 

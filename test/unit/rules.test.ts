@@ -65,10 +65,10 @@ describe('escalation ladder', () => {
   const twoLevels = validatePolicy({ ...example(), ladder: [{ after: '24h', notify: ['general_manager'] }, { after: '8h', notify: ['core'] }] });
   const t0 = new Date('2026-11-23T06:00:00Z');
   it('level 1 is due 24 h after creation, level 2 its own time after level 1 fired', () => {
-    const first = firstDeadline(twoLevels, null, t0);
+    const first = firstDeadline(twoLevels, { priority: null, departmentKey: null }, t0);
     expect(first).toEqual({ level: 1, dueAt: new Date('2026-11-24T06:00:00Z') });
-    expect(nextDeadline(twoLevels, null, 1, first.dueAt)).toEqual({ level: 2, dueAt: new Date('2026-11-24T14:00:00Z') });
-    expect(nextDeadline(twoLevels, null, 2, new Date())).toBeUndefined();
+    expect(nextDeadline(twoLevels, { priority: null, departmentKey: null }, 1, first.dueAt)).toEqual({ level: 2, dueAt: new Date('2026-11-24T14:00:00Z') });
+    expect(nextDeadline(twoLevels, { priority: null, departmentKey: null }, 2, new Date())).toBeUndefined();
   });
 });
 
