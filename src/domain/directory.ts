@@ -68,7 +68,7 @@ export class Directory {
   }
 
   /** Recipients for a list of audiences and people (a ladder level may name people of the policy by email). */
-  audiences(list: readonly (Audience | string)[], t: TicketScope): Recipient[] {
+  audiences(list: readonly string[], t: TicketScope): Recipient[] {
     const emails = [...new Set(list.flatMap((a) => (isAudience(a) ? this.audience(a, t) : [a])))];
     return emails.map((e) => this.recipient(e));
   }
