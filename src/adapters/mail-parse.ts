@@ -5,7 +5,9 @@
  */
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
 import type { InboundMail, MailAddress, MailAttachment, MailProblem } from '../domain/mail.ts';
-import { headerEnd, rawHeader, rawProblems, snippet, unreadableText } from '../domain/mail-sanity.ts';
+import {
+  headerEnd, multipartWithoutParts, rawHeader, rawProblems, snippet, unreadableText, withoutMboxFromLine,
+} from '../domain/mail-sanity.ts';
 import { tnefAttachmentNames } from '../domain/tnef.ts';
 
 /** Control characters (CR, LF, NUL, bidi overrides are kept out of one-line fields such as subjects and names). */
@@ -16,12 +18,21 @@ export function oneLine(text: string): string {
   return text.replace(ONE_LINE_UNSAFE, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 
+/** `MAILER-DAEMON (Mail Delivery System)`: a mail system names itself without a domain. */
+const MAIL_SYSTEM = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster)$/i;
+
+/** mailparser reads `MAILER-DAEMON (Mail Delivery System)` as a name without an address. */
+function mailSystemName(name: string): string {
+  return MAIL_SYSTEM.test(name.trim()) ? name.trim() : '';
+}
+
 function addresses(field: AddressObject | AddressObject[] | undefined): MailAddress[] {
   const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
   return list.flatMap((a) => a.value).flatMap((v) => {
     const inner = v.group ?? [v];
-    return inner.filter((x) => typeof x.address === 'string' && x.address.includes('@'))
-      .map((x) => ({ email: (x.address ?? '').trim().toLowerCase(), name: oneLine(x.name) }));
+    return inner.map((x) => ({ address: x.address !== undefined && x.address !== '' ? x.address.trim() : mailSystemName(x.name), name: x.name }))
+      .filter((x) => x.address.includes('@') || MAIL_SYSTEM.test(x.address))
+      .map((x) => ({ email: x.address.toLowerCase(), name: oneLine(x.name) }));
   });
 }
 
@@ -88,7 +99,7 @@ export function toInboundMail(parsed: ParsedMail, problems: readonly MailProblem
 function unparsed(raw: Buffer, problems: readonly MailProblem[], err: unknown): InboundMail {
   const end = headerEnd(raw);
   const head = raw.subarray(0, end === -1 ? Math.min(raw.length, 65_536) : end).toString('latin1');
-  const from = /[\w.+-]+@[\w-]+(\.[\w-]+)+/.exec(rawHeader(head, 'from') ?? '')?.[0]?.toLowerCase();
+  const from = /[\w.+-]+@[\w-]+(\.[\w-]+)*/.exec(rawHeader(head, 'from') ?? '')?.[0]?.toLowerCase();
   const message = err instanceof Error ? err.message : String(err);
   return {
     messageId: null, inReplyTo: null, references: [], from: from === undefined ? null : { email: from, name: '' },
@@ -98,7 +109,9 @@ function unparsed(raw: Buffer, problems: readonly MailProblem[], err: unknown): 
   };
 }
 
-export async function parseMail(raw: Buffer): Promise<InboundMail> {
+export async function parseMail(received: Buffer): Promise<InboundMail> {
+  const unwrapped = withoutMboxFromLine(received);
+  const raw = multipartWithoutParts(unwrapped) ?? unwrapped;
   const problems = rawProblems(raw);
   try {
     return toInboundMail(await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true }), problems);

@@ -3,7 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { backoffDelay } from '../domain/backoff.ts';
 import type { Clock } from '../domain/clock.ts';
-import { timerJobId } from '../domain/escalation-ladder.ts';
+import { timerJobId } from '../domain/timer.ts';
 import type { ReportKind } from '../domain/report-period.ts';
 import type { Effects, Scheduler } from '../app/effects.ts';
 

@@ -5,7 +5,7 @@
  *
  * Definitions (the reports print them too):
  * - received: tickets created in the period.
- * - resolved: tickets resolved in the period; time to resolve = resolved_at − created_at of those tickets.
+ * - resolved: tickets resolved in the period; time to resolve = resolved_at − created_at − time on hold.
  * - within the deadline: of the tickets whose level-1 deadline (the first 24 hours) fell in the period, those
  *   resolved before that deadline's due_at. Every such outcome is settled when the period ends.
  * - escalated: tickets that reached level ≥ 1 (the General Manager) in the period: every 'escalated' event is a
@@ -46,8 +46,8 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
       where created_at >= :from and created_at < :to group by grouping sets ((department_key), ())`, b),
     rows<Grouped & { n: number; p50: number | null; p90: number | null }>(db, `
       select grouping(department_key) g, department_key d, count(*)::int n,
-        percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at)) * 1000 p50,
-        percentile_cont(0.9) within group (order by extract(epoch from resolved_at - created_at)) * 1000 p90
+        percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at) - held_ms / 1000.0) * 1000 p50,
+        percentile_cont(0.9) within group (order by extract(epoch from resolved_at - created_at) - held_ms / 1000.0) * 1000 p90
       from tickets where resolved_at >= :from and resolved_at < :to group by grouping sets ((department_key), ())`, b),
     rows<Grouped & { met: number; due: number }>(db, `
       select grouping(t.department_key) g, t.department_key d, count(*)::int due,

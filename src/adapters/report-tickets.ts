@@ -7,6 +7,7 @@ export interface ReportTicketRow {
   subject: string;
   department: string | null;
   level: number;
+  priority: string | null;
   owner: string | null;
   createdAt: Date;
   resolvedAt: Date | null;
@@ -14,21 +15,29 @@ export interface ReportTicketRow {
   preventiveMeasure: string | null;
   /** The deadline of the next level, if any (in openTickets: the one pending at `asOf`). */
   dueAt: Date | null;
+  /** The first deadline (level 1, the one in force): a ticket past it is overdue whatever level it reached since. */
+  firstDueAt: Date | null;
+  /** On hold at the time of the list: since when and why. */
+  hold: { since: Date; reason: string } | null;
 }
 
-const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.owner_email owner, t.created_at,
+const COLUMNS = `t.id, t.ref, t.subject, t.department_key department, t.level, t.priority, t.owner_email owner, t.created_at,
   t.resolved_at, t.root_cause, t.preventive_measure,
   (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.status = 'pending' order by d.level limit 1) due_at`;
 
 interface Raw {
-  id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null;
+  id: number; ref: string; subject: string; department: string | null; level: number; owner: string | null; priority?: string | null;
   created_at: Date; resolved_at: Date | null; root_cause: string | null; preventive_measure: string | null; due_at: Date | null;
+  first_due_at?: Date | null;
+  hold_since?: Date | null;
+  hold_reason?: string | null;
 }
 
 const toRow = (r: Raw): ReportTicketRow => ({
-  id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner,
+  id: r.id, ref: r.ref, subject: r.subject, department: r.department, level: r.level, owner: r.owner, priority: r.priority ?? null,
   createdAt: r.created_at, resolvedAt: r.resolved_at, rootCause: r.root_cause, preventiveMeasure: r.preventive_measure,
-  dueAt: r.due_at,
+  dueAt: r.due_at, firstDueAt: r.first_due_at ?? null,
+  hold: r.hold_since === undefined || r.hold_since === null ? null : { since: r.hold_since, reason: r.hold_reason ?? '' },
 });
 
 async function select(db: Db, sql: string, bindings: Record<string, unknown>): Promise<ReportTicketRow[]> {
@@ -42,12 +51,14 @@ async function select(db: Db, sql: string, bindings: Record<string, unknown>): P
  */
 export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]> {
   return await select(db, `
-    select t.id, t.ref, t.subject, t.department_key department, t.owner_email owner, t.created_at, t.resolved_at,
-      t.root_cause, t.preventive_measure,
+    select t.id, t.ref, t.subject, t.department_key department, t.priority, t.owner_email owner, t.created_at, t.resolved_at,
+      t.root_cause, t.preventive_measure, case when t.hold_since <= :asOf then t.hold_since end hold_since, t.hold_reason,
       coalesce((select max((e.data->>'level')::int) from ticket_events e
         where e.ticket_id = t.id and e.kind = 'escalated' and e.created_at <= :asOf), 0) level,
       (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and (d.settled_at is null or d.settled_at > :asOf)
-        order by d.level, d.seq desc limit 1) due_at
+        order by d.level, d.seq desc limit 1) due_at,
+      (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.level = 1
+        order by d.seq desc limit 1) first_due_at
     from tickets t
     where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
     order by due_at nulls last, t.created_at, t.id`, { asOf });

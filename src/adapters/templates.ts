@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import juice from 'juice';
 import type { Locale } from '../domain/dates.ts';
+import { isolateText } from '../domain/bidi.ts';
+import { countText, isNoun } from '../domain/plural.ts';
 
 export interface RenderedEmail {
   subject: string;
@@ -17,6 +19,10 @@ export interface RenderedEmail {
 
 type Compiled = (data: unknown) => string;
 
+function userText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
 const root = fileURLToPath(new URL('../../templates', import.meta.url));
 
 export class Templates {
@@ -24,17 +30,32 @@ export class Templates {
 
   constructor(private readonly dir = root) {
     for (const locale of readdirSync(dir)) {
-      const hb = Handlebars.create();
-      hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-      hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
+      // Two instances per locale: {{u x}} (text someone wrote) becomes <bdi> in HTML and FSI…PDI in subjects and text.
+      const html = Handlebars.create();
+      const plain = Handlebars.create();
+      for (const hb of [html, plain]) {
+        hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+        hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
+        // {{plural n "ticket"}}: the number with its word in the template's language (Arabic plural forms).
+        hb.registerHelper('plural', (n: unknown, noun: unknown) => {
+          if (!isNoun(noun)) throw new Error(`{{plural}}: unknown noun ${String(noun)}`);
+          return countText(Number(n), noun, locale === 'en' ? 'en' : 'ar');
+        });
+      }
+      html.registerHelper('u', (v: unknown) => {
+        const text = userText(v);
+        return new html.SafeString(text === '' ? '' : `<bdi>${html.escapeExpression(text)}</bdi>`);
+      });
+      plain.registerHelper('u', (v: unknown) => isolateText(userText(v)));
       const files = readdirSync(join(dir, locale)).filter((f) => f.endsWith('.hbs'));
       for (const f of files.filter((x) => x.startsWith('_'))) {
-        hb.registerPartial(f.replace(/^_|\.html\.hbs$|\.hbs$/g, ''), readFileSync(join(dir, locale, f), 'utf8'));
+        const partial = readFileSync(join(dir, locale, f), 'utf8');
+        for (const hb of [html, plain]) hb.registerPartial(f.replace(/^_|\.html\.hbs$|\.hbs$/g, ''), partial);
       }
       for (const f of files.filter((x) => !x.startsWith('_'))) {
         const source = readFileSync(join(dir, locale, f), 'utf8');
-        const html = f.endsWith('.html.hbs');
-        this.compiled.set(`${locale}/${f.replace(/\.hbs$/, '')}`, hb.compile(source, { noEscape: !html, strict: true }));
+        const isHtml = f.endsWith('.html.hbs');
+        this.compiled.set(`${locale}/${f.replace(/\.hbs$/, '')}`, (isHtml ? html : plain).compile(source, { noEscape: !isHtml, strict: true }));
       }
     }
   }

@@ -10,6 +10,7 @@ interface TicketRow {
   owner_email: string | null; root_cause: string | null; preventive_measure: string | null;
   thread_message_id: string | null; created_at: Date; updated_at: Date; resolved_at: Date | null;
   priority: string; action_plan: string | null; customer_email: string | null; customer_direction: string | null;
+  hold_since: Date | null; hold_reason: string | null; hold_until: Date | null; hold_remaining_ms: string | number | null; held_ms: string | number;
 }
 
 export function toTicket(r: TicketRow): Ticket {
@@ -20,6 +21,11 @@ export function toTicket(r: TicketRow): Ticket {
     preventiveMeasure: r.preventive_measure, threadMessageId: r.thread_message_id, createdAt: r.created_at,
     updatedAt: r.updated_at, resolvedAt: r.resolved_at, priority: r.priority, actionPlan: r.action_plan,
     customerEmail: r.customer_email, customerDirection: r.customer_direction,
+    hold: r.hold_since === null ? null : {
+      since: r.hold_since, reason: r.hold_reason ?? '', until: r.hold_until,
+      remainingMs: r.hold_remaining_ms === null ? null : Number(r.hold_remaining_ms),
+    },
+    heldMs: Number(r.held_ms),
   };
 }
 

@@ -1,5 +1,5 @@
 /** Timer rows (escalations, reminders, customer updates): the truth that BullMQ's delayed jobs only mirror. */
-import type { Timer, TimerKind } from '../domain/escalation-ladder.ts';
+import type { Timer, TimerKind } from '../domain/timer.ts';
 import type { Tx } from './ticket-store.ts';
 
 export interface TimerRow {

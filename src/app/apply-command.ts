@@ -9,16 +9,18 @@ import type { InboundMail } from '../domain/mail.ts';
 import { findReplyToken, verifyReplyToken } from '../domain/reply-token.ts';
 import { stripQuoted } from '../domain/quote-strip.ts';
 import type { Ticket } from '../domain/ticket.ts';
-import type { CommandContext, CommandOutcome, Refusal } from './command-context.ts';
+import type { CommandContext, HandlerOutcome, Refusal } from './command-context.ts';
 import type { AppDeps } from './deps.ts';
 import { noEffects, type Effects } from './effects.ts';
 import { notify } from './notify.ts';
 import { contact, escalate, note, policy } from './outreach-commands.ts';
 import { assign, customer, deadline, plan, priority, resolve, route } from './ticket-commands.ts';
 import { senderAuthRefusal } from './sender-auth.ts';
+import { hold, resume } from './hold-commands.ts';
 
+/** The command as the sender wrote it: an Arabic reader sees #حل, not #resolve. */
 function commandLabel(c: ParsedCommand): string {
-  return c.name === 'unknown' ? `#${c.word}` : `#${c.name}`;
+  return `#${c.word}`;
 }
 
 async function refuse(tx: Tx, deps: AppDeps, ticket: Ticket, sender: string, inboundId: number, r: Refusal): Promise<Effects> {
@@ -66,7 +68,7 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
   return undefined;
 }
 
-async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<CommandOutcome> {
+async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<HandlerOutcome> {
   switch (c.name) {
     case 'resolve': return await resolve(ctx, c);
     case 'route': return await route(ctx, c);
@@ -79,6 +81,8 @@ async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unkno
     case 'escalate': return await escalate(ctx, c);
     case 'contact': return await contact(ctx, c);
     case 'policy': return await policy(ctx);
+    case 'hold': return await hold(ctx, c);
+    case 'resume': return await resume(ctx);
   }
 }
 
@@ -94,10 +98,10 @@ export async function applyReply(tx: Tx, deps: AppDeps, ticket: Ticket, mail: In
   const refusal = authorise(deps, ticket, mail, command)
     ?? (command.name === 'unknown' ? undefined : await senderAuthRefusal(tx, deps, { ticket, mail, inboundId, command: commandLabel(command) }));
   const outcome = refusal !== undefined || command.name === 'unknown'
-    ? { refusal: refusal ?? { command: commandLabel(command), reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } } }
+    ? { refusal: refusal ?? { reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } } }
     : await run({ tx, deps, ticket, sender, inboundId }, command);
   if ('refusal' in outcome) {
-    const r = outcome.refusal;
+    const r: Refusal = { ...outcome.refusal, command: commandLabel(command) };
     return { effects: await refuse(tx, deps, ticket, sender, inboundId, r), reason: `${r.command} refused: ${r.reason.en}` };
   }
   return outcome;

@@ -14,13 +14,18 @@ export interface CommandContext {
 }
 
 export interface Refusal {
+  /** The command as the sender wrote it (#حل, #resolve). */
   command: string;
   reason: Record<Locale, string>;
   example?: Record<Locale, string>;
 }
 
-export type CommandOutcome = { effects: Effects; reason: string } | { refusal: Refusal };
 
-export function refuseWith(command: string, ar: string, en: string, example?: Record<Locale, string>): CommandOutcome {
-  return { refusal: { command, reason: { ar, en }, ...(example === undefined ? {} : { example }) } };
+/** A handler's refusal; the command as written is filled in by apply-command, which knows the sender's words. */
+export type HandlerRefusal = Omit<Refusal, 'command'>;
+
+export type HandlerOutcome = { effects: Effects; reason: string } | { refusal: HandlerRefusal };
+
+export function refuseWith(ar: string, en: string, example?: Record<Locale, string>): HandlerOutcome {
+  return { refusal: { reason: { ar, en }, ...(example === undefined ? {} : { example }) } };
 }

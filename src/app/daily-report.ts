@@ -6,7 +6,7 @@
 import { openTickets, ticketsReceived, ticketsResolved, type ReportTicketRow } from '../adapters/report-tickets.ts';
 import { bars } from '../domain/report-chart.ts';
 import { toCsv } from '../domain/csv.ts';
-import type { Locale } from '../domain/dates.ts';
+import { dualDate, type Locale } from '../domain/dates.ts';
 import { ladderLevel } from '../domain/escalation-ladder.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import { periodInstants, type Period } from '../domain/report-period.ts';
@@ -16,9 +16,12 @@ import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, ty
 /** Open tickets listed in the email; the CSV attachment always has them all. */
 export const DAILY_LIST_LIMIT = 200;
 
-function levelText(deps: ReportDeps, level: number, locale: Locale): string {
+function levelText(deps: ReportDeps, level: number, t: { priority: string | null; departmentKey: string | null }, locale: Locale): string {
+  const department = t.departmentKey;
+  // A ticket still awaiting routing has no head of department yet: it is with the Core group's triage.
+  if (level === 0 && department === null) return locale === 'ar' ? '0 — بانتظار التوجيه' : '0 — awaiting routing';
   if (level === 0) return locale === 'ar' ? '0 — رئيس الإدارة' : '0 — head of department';
-  return `${level} — ${levelName(ladderLevel(deps.policy, level), locale)}`;
+  return `${level} — ${levelName(ladderLevel(deps.policy, level, t), locale, deps.policy.people)}`;
 }
 
 function ownerText(deps: ReportDeps, owner: string | null, locale: Locale): string {
@@ -27,10 +30,23 @@ function ownerText(deps: ReportDeps, owner: string | null, locale: Locale): stri
   return p === undefined ? owner : p.name[locale];
 }
 
-function dueText(left: number | null, locale: Locale): string {
-  if (left === null) return NONE;
-  if (left < 0) return locale === 'ar' ? `متأخرة ${durationText(-left, locale)}` : `overdue by ${durationText(-left, locale)}`;
-  return locale === 'ar' ? `متبقٍ ${durationText(left, locale)}` : `${durationText(left, locale)} left`;
+/** How long ago the first deadline passed (policy 000: the 24 hours), or — while it has not. */
+function lateText(late: number | null, locale: Locale): string {
+  if (late === null || late <= 0) return NONE;
+  return locale === 'ar' ? `متأخرة ${durationText(late, locale)}` : `overdue by ${durationText(late, locale)}`;
+}
+
+/** An on-hold ticket's clock is stopped: since when and why, instead of a next level. */
+function holdText(deps: ReportDeps, h: { since: Date; reason: string }, locale: Locale): string {
+  const since = dualDate(h.since, locale, deps.policy.timezone).gregorian;
+  return locale === 'ar' ? `في الانتظار منذ ${since}: ${h.reason}` : `on hold since ${since}: ${h.reason}`;
+}
+
+/** When the next level of the ladder is due, apart from how late the ticket is. */
+function nextText(nextLevel: number, left: number | null, locale: Locale): string {
+  if (left === null) return locale === 'ar' ? 'لا مستوى بعده' : 'top of the ladder';
+  if (left <= 0) return locale === 'ar' ? `المستوى ${nextLevel}: مستحق الآن` : `level ${nextLevel}: due now`;
+  return locale === 'ar' ? `المستوى ${nextLevel} بعد ${durationText(left, locale)}` : `level ${nextLevel} in ${durationText(left, locale)}`;
 }
 
 export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
@@ -47,24 +63,28 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
     const dept = (r: ReportTicketRow): string => departmentName(deps, r.department, locale);
     const open = rows.open.map((r) => {
       const left = r.dueAt === null ? null : r.dueAt.getTime() - now;
+      // On hold the clock stopped when the hold began: how late it was then is how late it is.
+      const clockAt = r.hold === null ? now : r.hold.since.getTime();
+      const late = r.firstDueAt === null ? null : clockAt - r.firstDueAt.getTime();
       return {
         ref: r.ref, subject: r.subject, department: dept(r), owner: ownerText(deps, r.owner, locale),
-        level: r.level, levelText: levelText(deps, r.level, locale), age: durationText(now - r.createdAt.getTime(), locale),
-        due: dueText(left, locale), overdue: left !== null && left < 0,
+        level: r.level, levelText: levelText(deps, r.level, { priority: r.priority, departmentKey: r.department }, locale), age: durationText(now - r.createdAt.getTime(), locale),
+        late: lateText(late, locale), overdue: late !== null && late > 0,
+        next: r.hold === null ? nextText(r.level + 1, left, locale) : holdText(deps, r.hold, locale),
       };
     });
     const perDept = new Map<string, number>();
     for (const o of open) perDept.set(o.department, (perDept.get(o.department) ?? 0) + 1);
     const ar = locale === 'ar';
     const header = ar
-      ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'المهلة', 'السبب الجذري', 'الإجراء الوقائي']
-      : ['section', 'reference', 'subject', 'department', 'owner', 'level', 'age', 'deadline', 'root cause', 'preventive measure'];
+      ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'التأخر عن المهلة', 'المستوى التالي', 'السبب الجذري', 'الإجراء الوقائي']
+      : ['section', 'reference', 'subject', 'department', 'owner', 'level', 'age', 'overdue', 'next level', 'root cause', 'preventive measure'];
     const section = ar ? { open: 'مفتوحة', received: 'جديدة', resolved: 'محلولة' } : { open: 'open', received: 'new', resolved: 'resolved' };
     const csv = toCsv([
       header,
-      ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.owner, o.level, o.age, o.due, '', '']),
-      ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '', '']),
-      ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '',
+      ...open.map((o) => [section.open, o.ref, o.subject, o.department, o.owner, o.level, o.age, o.late, o.next, '', '']),
+      ...rows.received.map((r) => [section.received, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '', '', '']),
+      ...rows.resolved.map((r) => [section.resolved, r.ref, r.subject, dept(r), ownerText(deps, r.owner, locale), r.level, '', '', '',
         r.rootCause ?? '', r.preventiveMeasure ?? '']),
     ]);
     return {

@@ -1,5 +1,5 @@
 /** What a committed transaction asks the queues to do next (never done inside the transaction). */
-import type { Timer } from '../domain/escalation-ladder.ts';
+import type { Timer } from '../domain/timer.ts';
 
 export interface Effects {
   outboxIds: number[];

@@ -4,7 +4,8 @@
  */
 import { addEvent, loadTicket, type Tx } from '../adapters/ticket-store.ts';
 import { claimTimer, settleTimer, type TimerRow } from '../adapters/timer-store.ts';
-import { ladderLevel, type Timer } from '../domain/escalation-ladder.ts';
+import { ladderLevel } from '../domain/escalation-ladder.ts';
+import type { Timer } from '../domain/timer.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
@@ -12,8 +13,9 @@ import { noEffects, type Effects } from './effects.ts';
 import { escalateTicket } from './escalate-ticket.ts';
 import { dateText, notify } from './notify.ts';
 import { planCustomerUpdate } from './ticket-timers.ts';
+import { resumeTicket } from './hold-commands.ts';
 
-export type FireResult = 'escalated' | 'reminded' | 'updated' | 'not_due' | 'settled' | 'void';
+export type FireResult = 'escalated' | 'reminded' | 'updated' | 'resumed' | 'not_due' | 'settled' | 'void';
 
 async function remind(tx: Tx, deps: AppDeps, ticket: Ticket, row: TimerRow): Promise<Effects> {
   const now = deps.clock.now();
@@ -61,9 +63,12 @@ export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId
     if (row.due_at.getTime() > now.getTime()) return { result: 'not_due', dueAt: row.due_at };
     const ticket = await loadTicket(tx, t.ticketId, true);
     const stale = ticket === undefined || ticket.status === 'resolved'
-      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level) === undefined))
+      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level, ticket) === undefined))
       || (t.kind === 'remind' && (ticket.level > t.level || (ticket.level === t.level && Number(row.data.percent) < 100)))
-      || (t.kind === 'customer_update' && ticket.customerEmail === null);
+      || (t.kind === 'customer_update' && ticket.customerEmail === null)
+      || (t.kind === 'resume' && ticket.status !== 'on_hold')
+      // On hold the clock stops: a reminder or escalation row that escaped the hold's voiding does nothing.
+      || (ticket.status === 'on_hold' && t.kind !== 'resume' && t.kind !== 'customer_update');
     if (stale) {
       await settleTimer(tx, row.id, 'void', now);
       return { result: 'void' };
@@ -79,6 +84,9 @@ export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId
       case 'customer_update':
         effects = await updateCustomer(tx, deps, ticket);
         return { result: 'updated' };
+      case 'resume':
+        effects = { outboxIds: [], timers: await resumeTicket(tx, deps, ticket, null) };
+        return { result: 'resumed' };
     }
   });
   await deps.scheduler.schedule(effects);

@@ -38,7 +38,7 @@ export async function followUpResolved(tx: Tx, deps: AppDeps, o: {
   }
   if (within && (o.via !== 'subject_tag' || known)) {
     const status = ticket.departmentKey === null ? 'triage' : 'open';
-    const deadline = firstDeadline(deps.policy, ticket.priority, now);
+    const deadline = firstDeadline(deps.policy, ticket, now);
     await updateTicket(tx, ticket.id, {
       status, level: 0, resolved_at: null, root_cause: null, preventive_measure: null, updated_at: now,
     });

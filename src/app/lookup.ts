@@ -20,11 +20,3 @@ export function findPerson(policy: Policy, text: string): Person | undefined {
   if (email !== undefined) return policy.people.find((p) => p.email === email);
   return policy.people.find((p) => named(text, [p.name.ar, p.name.en]));
 }
-
-/** True when the text names the hidden Core group, its mailbox or one of its members (policy 000, item 9). */
-export function namesCore(policy: Policy, text: string): boolean {
-  const t = normalizeForMatch(text);
-  if (t.includes(policy.core.mailbox) || named(text, [policy.core.name.ar, policy.core.name.en, 'الكور', 'core'])) return true;
-  const person = findPerson(policy, text);
-  return person !== undefined && policy.core.members.includes(person.email);
-}

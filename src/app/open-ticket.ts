@@ -2,7 +2,8 @@
 import { addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
 import { NO_TICKET } from '../domain/directory.ts';
 import { businessTimeBetween } from '../domain/business-calendar.ts';
-import { businessCalendar, firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
+import { firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
+import { businessCalendar } from '../domain/policy-calendar.ts';
 import { durationText, levelName } from '../domain/labels.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { routeMail } from '../domain/routing.ts';
@@ -23,7 +24,7 @@ export async function sendCopyToHead(tx: Tx, deps: AppDeps, ticket: Ticket, even
 function copyToHead(deps: AppDeps, ticket: Ticket, eventId: number, dueAt: Date): Notice | undefined {
   const dept = deps.directory.department(ticket.departmentKey);
   if (dept === undefined) return undefined;
-  const first = ladderLevel(deps.policy, 1);
+  const first = ladderLevel(deps.policy, 1, ticket);
   const priority = priorityOf(deps.policy, ticket.priority);
   return {
     ticket, eventId, template: 'ticket-copy', dueAt,
@@ -32,7 +33,7 @@ function copyToHead(deps: AppDeps, ticket: Ticket, eventId: number, dueAt: Date)
       window: priority.clock === 'business'
         ? `${durationText(businessTimeBetween(businessCalendar(deps.policy), deps.clock.now(), dueAt), locale)} ${locale === 'ar' ? 'من ساعات العمل' : 'of business hours'}`
         : durationText(dueAt.getTime() - deps.clock.now().getTime(), locale),
-      nextLevel: levelName(first, locale),
+      nextLevel: levelName(first, locale, deps.policy.people),
       priority: priority.name[locale],
     }),
   };
@@ -59,7 +60,7 @@ export async function openTicket(
     customerDirection: customer.direction,
     at: now,
   });
-  const deadline = firstDeadline(deps.policy, ticket.priority, now);
+  const deadline = firstDeadline(deps.policy, ticket, now);
   const timers = [
     ...await planEscalation(tx, deps, ticket, 1, now, deadline.dueAt, true),
     ...await planCustomerUpdate(tx, deps, ticket, now, true),

@@ -68,7 +68,7 @@ export async function openPolicyReview(deps: AppDeps): Promise<{ opened: boolean
     await updateTicket(tx, ticket.id, { owner_email: owner, status: 'open' });
     const owned = { ...ticket, ownerEmail: owner, status: 'open' as const };
     const eventId = await addEvent(tx, { ticketId: ticket.id, kind: 'created', actor: null, at: now, data: { review: period.key, ...f } });
-    const due = firstDeadline(p, owned.priority, now);
+    const due = firstDeadline(p, owned, now);
     const timers = await planEscalation(tx, deps, owned, 1, now, due.dueAt, true);
     const outboxIds = await notify(tx, deps, {
       ticket: owned, eventId, template: 'assigned', dueAt: due.dueAt,

@@ -50,7 +50,7 @@ export function departmentName(deps: ReportDeps, key: string | null, locale: Loc
 export const totalName = (locale: Locale): string => (locale === 'ar' ? 'جميع الإدارات' : 'All departments');
 
 export function durationOrNone(ms: number | null, locale: Locale): string {
-  return ms === null ? NONE : durationText(Math.round(ms / 60_000) * 60_000, locale);
+  return ms === null ? NONE : durationText(ms, locale);
 }
 
 /** Share in whole percent, or null when there is nothing to share. */
@@ -60,8 +60,8 @@ export function percent(part: number, whole: number): number | null {
 
 export const percentText = (p: number | null): string => (p === null ? NONE : `${p}%`);
 
-/** Hours with one decimal, for CSV columns that a spreadsheet sums or charts. */
-export const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360_000) / 10);
+/** Hours to four decimals (a third of a second), for CSV columns that a spreadsheet sums or charts: 22 s is 0.0061 h. */
+export const hours = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 360) / 10_000);
 
 export interface Change {
   text: string;
@@ -71,7 +71,7 @@ export interface Change {
 
 /**
  * The change from the previous period. `better` says which direction is good news ('up' for compliance,
- * 'down' for open tickets or escalations, 'none' for volumes). Durations are compared in whole minutes.
+ * 'down' for open tickets or escalations, 'none' for volumes).
  */
 export function change(now: number | null, before: number | null, better: 'up' | 'down' | 'none', unit = ''): Change | null {
   if (now === null || before === null) return null;
@@ -83,10 +83,11 @@ export function change(now: number | null, before: number | null, better: 'up' |
 
 export function durationChange(now: number | null, before: number | null, locale: Locale): Change | null {
   if (now === null || before === null) return null;
-  const minutes = (ms: number): number => Math.round(ms / 60_000);
-  const d = minutes(now) - minutes(before);
+  // Compared at the precision the figure is read at: seconds under an hour, whole minutes above.
+  const unit = Math.max(now, before) < 3_600_000 ? 1000 : 60_000;
+  const d = Math.round(now / unit) - Math.round(before / unit);
   if (d === 0) return { text: '=', tone: 'neutral' };
-  return { text: `${d > 0 ? '▲' : '▼'} ${durationText(Math.abs(d) * 60_000, locale)}`, tone: d > 0 ? 'bad' : 'good' };
+  return { text: `${d > 0 ? '▲' : '▼'} ${durationText(Math.abs(d) * unit, locale)}`, tone: d > 0 ? 'bad' : 'good' };
 }
 
 export interface FigureRow {

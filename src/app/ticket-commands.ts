@@ -2,14 +2,16 @@
 import { addEvent, updateTicket } from '../adapters/ticket-store.ts';
 import { pendingEscalation, voidTimers } from '../adapters/timer-store.ts';
 import { addTime } from '../domain/business-calendar.ts';
-import type { ParsedCommand } from '../domain/commands.ts';
+import { missingResolveFields, type ParsedCommand } from '../domain/commands.ts';
 import type { Locale } from '../domain/dates.ts';
 import { parseDeadlineArg } from '../domain/deadline-arg.ts';
-import { businessCalendar, firstDeadline, priorityOf } from '../domain/escalation-ladder.ts';
+import { firstDeadline, priorityOf } from '../domain/escalation-ladder.ts';
+import { businessCalendar } from '../domain/policy-calendar.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
-import { refuseWith, type CommandContext, type CommandOutcome } from './command-context.ts';
-import { findDepartment, findPerson, findPriority, namesCore } from './lookup.ts';
+import { refuseWith, type CommandContext, type HandlerOutcome } from './command-context.ts';
+import { findDepartment, findPerson, findPriority } from './lookup.ts';
+import { CORE_NOT_ASSIGNABLE, namesCore } from '../domain/hidden-core-group.ts';
 import { dateText, notify } from './notify.ts';
 import { sendCopyToHead } from './open-ticket.ts';
 import { planCustomerUpdate, replanEscalation } from './ticket-timers.ts';
@@ -21,10 +23,10 @@ const RESOLVE_EXAMPLE: Record<Locale, string> = {
   en: '#resolve\nRoot cause: the invoice waited for an absent approver.\nPrevention: every invoice now has a deputy approver.',
 };
 
-export async function resolve(c: CommandContext, cmd: Extract<ParsedCommand, { name: 'resolve' }>): Promise<CommandOutcome> {
-  if (cmd.rootCause === '' || cmd.prevention === '') {
-    const missing = cmd.rootCause === '' ? { ar: 'السبب الجذري', en: 'the root cause' } : { ar: 'الإجراء الوقائي', en: 'the preventive measure' };
-    return refuseWith('#resolve',
+export async function resolve(c: CommandContext, cmd: Extract<ParsedCommand, { name: 'resolve' }>): Promise<HandlerOutcome> {
+  const missing = missingResolveFields(cmd);
+  if (missing !== undefined) {
+    return refuseWith(
       `لا تُغلق التذكرة دون تحديد السبب الجذري والإجراء الوقائي (سياسة التصعيد، الخطوة 11). ينقص: ${missing.ar}.`,
       `a ticket cannot be closed without its root cause and preventive measure (escalation policy, step 11). Missing: ${missing.en}.`,
       RESOLVE_EXAMPLE);
@@ -59,10 +61,10 @@ export async function resolve(c: CommandContext, cmd: Extract<ParsedCommand, { n
   return { effects: { outboxIds, timers: [] }, reason: 'ticket resolved' };
 }
 
-export async function route(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
+export async function route(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const dept = findDepartment(c.deps.policy, cmd.arg);
   if (dept === undefined) {
-    return refuseWith('#route', `لا توجد إدارة باسم «${cmd.arg}». استخدموا اسم الإدارة أو رمزها.`,
+    return refuseWith(`لا توجد إدارة باسم «${cmd.arg}». استخدموا اسم الإدارة أو رمزها.`,
       `there is no department called "${cmd.arg}". Use a department's name or key.`);
   }
   const { tx, deps, ticket, sender } = c;
@@ -74,12 +76,12 @@ export async function route(c: CommandContext, cmd: Generic): Promise<CommandOut
   return { effects: { outboxIds, timers: [] }, reason: `routed to ${dept.key}` };
 }
 
-export async function priority(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
+export async function priority(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const { tx, deps, ticket, sender } = c;
   const p = findPriority(deps.policy, cmd.arg);
   if (p === undefined) {
     const names = deps.policy.priorities;
-    return refuseWith('#priority', `لا توجد أولوية «${cmd.arg}». الأولويات: ${names.map((x) => x.name.ar).join('، ')}.`,
+    return refuseWith(`لا توجد أولوية «${cmd.arg}». الأولويات: ${names.map((x) => x.name.ar).join('، ')}.`,
       `there is no priority "${cmd.arg}". Priorities: ${names.map((x) => x.name.en).join(', ')}.`);
   }
   const now = deps.clock.now();
@@ -87,21 +89,20 @@ export async function priority(c: CommandContext, cmd: Generic): Promise<Command
   const changed: Ticket = { ...ticket, priority: p.key };
   // Before the first escalation the deadline follows the priority, counted from when the ticket arrived.
   const timers = ticket.level === 0
-    ? await replanEscalation(tx, deps, changed, new Date(Math.max(now.getTime(), firstDeadline(deps.policy, p.key, ticket.createdAt).dueAt.getTime())))
+    ? await replanEscalation(tx, deps, changed, new Date(Math.max(now.getTime(), firstDeadline(deps.policy, changed, ticket.createdAt).dueAt.getTime())))
     : [];
   await addEvent(tx, { ticketId: ticket.id, kind: 'priority_set', actor: sender, inboundId: c.inboundId, at: now, data: { priority: p.name.ar, priorityKey: p.key } });
   return { effects: { outboxIds: [], timers }, reason: `priority ${p.key}` };
 }
 
-export async function assign(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
+export async function assign(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const { tx, deps, ticket, sender } = c;
   if (namesCore(deps.policy, cmd.arg)) {
-    return refuseWith('#assign', 'مجموعة إدارة نظام التذاكر (الكور) مجموعة خفية لا تُسند إليها التذاكر؛ هي تستلم التصعيد فقط (سياسة إدارة نظام التذاكر، البند 9). اختاروا شخصاً من الإدارة المعنية.',
-      'the Core ticket-management group is hidden: tickets can never be assigned to it, it only receives escalations (ticket-system policy, item 9). Choose a person in the department concerned.');
+    return refuseWith(CORE_NOT_ASSIGNABLE.ar, CORE_NOT_ASSIGNABLE.en);
   }
   const person = findPerson(deps.policy, cmd.arg);
   if (person === undefined) {
-    return refuseWith('#assign', `لم نجد «${cmd.arg}» بين الأشخاص في السياسة. اكتبوا بريده الإلكتروني.`,
+    return refuseWith(`لم نجد «${cmd.arg}» بين الأشخاص في السياسة. اكتبوا بريده الإلكتروني.`,
       `"${cmd.arg}" is not a person in the policy. Write their email address.`);
   }
   const now = deps.clock.now();
@@ -117,8 +118,8 @@ export async function assign(c: CommandContext, cmd: Generic): Promise<CommandOu
   return { effects: { outboxIds, timers: [] }, reason: `assigned to ${person.email}` };
 }
 
-export async function plan(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
-  if (cmd.text === '') return refuseWith('#plan', 'اكتبوا خطة العمل بعد الأمر: الخطوات والموارد المطلوبة (سياسة التصعيد، الخطوة 6).', 'write the action plan after the command: the steps and resources needed (escalation policy, step 6).');
+export async function plan(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
+  if (cmd.text === '') return refuseWith('اكتبوا خطة العمل بعد الأمر: الخطوات والموارد المطلوبة (سياسة التصعيد، الخطوة 6).', 'write the action plan after the command: the steps and resources needed (escalation policy, step 6).');
   const { tx, deps, ticket, sender } = c;
   const now = deps.clock.now();
   await updateTicket(tx, ticket.id, { action_plan: cmd.text, updated_at: now });
@@ -126,19 +127,19 @@ export async function plan(c: CommandContext, cmd: Generic): Promise<CommandOutc
   return { effects: { outboxIds: [], timers: [] }, reason: 'action plan recorded' };
 }
 
-export async function deadline(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
+export async function deadline(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const { tx, deps, ticket, sender } = c;
   const policy = deps.policy;
   const cal = businessCalendar(policy);
   const parsed = parseDeadlineArg(cmd.arg, policy.timezone, cal.closesAt);
   const example = { ar: '#موعد 48h\n#موعد 3 أيام\n#موعد 2026-12-01 14:00', en: '#deadline 48h\n#deadline 2026-12-01 14:00' };
-  if (parsed === undefined) return refuseWith('#deadline', `لم نفهم الموعد «${cmd.arg}».`, `"${cmd.arg}" is not a deadline we understand.`, example);
+  if (parsed === undefined) return refuseWith(`لم نفهم الموعد «${cmd.arg}».`, `"${cmd.arg}" is not a deadline we understand.`, example);
   const now = deps.clock.now();
   const due = parsed.kind === 'instant' ? parsed.at : addTime(cal, priorityOf(policy, ticket.priority).clock, now, parsed.ms);
   const span = due.getTime() - now.getTime();
   const { min, max } = policy.deadline_bounds;
   if (span < min || span > max) {
-    return refuseWith('#deadline',
+    return refuseWith(
       `الموعد يجب أن يكون بين ${durationText(min, 'ar')} و${durationText(max, 'ar')} من الآن (حسب السياسة).`,
       `the deadline must be between ${durationText(min, 'en')} and ${durationText(max, 'en')} from now (policy).`, example);
   }
@@ -148,11 +149,11 @@ export async function deadline(c: CommandContext, cmd: Generic): Promise<Command
   return { effects: { outboxIds: [], timers }, reason: `deadline ${due.toISOString()}` };
 }
 
-export async function customer(c: CommandContext, cmd: Generic): Promise<CommandOutcome> {
+export async function customer(c: CommandContext, cmd: Generic): Promise<HandlerOutcome> {
   const { tx, deps, ticket, sender } = c;
   const email = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/.exec(cmd.arg)?.[0]?.toLowerCase();
   if (email === undefined) {
-    return refuseWith('#customer', 'اكتبوا بريد العميل بعد الأمر، ثم رغبته في سطر تالٍ (سياسة التصعيد، الخطوة 5).', "write the customer's email after the command and their direction on the next line (escalation policy, step 5).",
+    return refuseWith('اكتبوا بريد العميل بعد الأمر، ثم رغبته في سطر تالٍ (سياسة التصعيد، الخطوة 5).', "write the customer's email after the command and their direction on the next line (escalation policy, step 5).",
       { ar: '#عميل client@example.com\nيطلب العميل تسليم الشحنة قبل الخميس.', en: '#customer client@example.com\nThe customer wants delivery before Thursday.' });
   }
   const direction = cmd.text.split('\n').slice(1).join('\n').trim() || ticket.customerDirection;

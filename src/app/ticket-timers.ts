@@ -4,7 +4,9 @@
  */
 import { addTimers, nextSeq, voidTimers } from '../adapters/timer-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
-import { customerUpdateDue, reminderTimes, type Timer } from '../domain/escalation-ladder.ts';
+import { customerUpdateDue } from '../domain/customer-updates.ts';
+import { reminderTimes } from '../domain/reminders.ts';
+import type { Timer } from '../domain/timer.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 

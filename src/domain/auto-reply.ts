@@ -65,7 +65,7 @@ export function bounceReason(m: InboundMail): string | undefined {
     return 'delivery status notification (multipart/report)';
   }
   const from = m.from?.email ?? '';
-  if (/^(mailer-daemon|mail-daemon|mailerdaemon|postmaster)@/i.test(from)) return `sent by ${from}`;
+  if (/^(mailer-daemon|mail-daemon|mailerdaemon|postmaster)(@|$)/i.test(from)) return `sent by ${from}`;
   if (m.headers.has('x-failed-recipients')) return 'X-Failed-Recipients header';
   if (from === '' || /^(microsoftexchange[0-9a-f]{16,}|no-?reply|bounces?)[@+]/i.test(from)) {
     if (BOUNCE_SUBJECT.test(m.subject.trim())) return 'delivery failure subject from a mail system';

@@ -2,7 +2,7 @@
  * The business clock: working hours on working days (Sunday–Thursday in Saudi Arabia; Friday and Saturday are the
  * weekend), minus public holidays, in the policy's timezone. Deadlines can run in business time or calendar time.
  */
-import { addDays, localDate, startOfLocalDay } from './dates.ts';
+import { addDays, localDate, localInstant } from './dates.ts';
 
 export interface BusinessCalendar {
   timezone: string;
@@ -56,8 +56,7 @@ export function isWorkingDay(cal: BusinessCalendar, date: string): boolean {
 
 /** The open and close instants of a local date. */
 function hoursOf(cal: BusinessCalendar, date: string): { open: number; close: number } {
-  const start = startOfLocalDay(date, cal.timezone).getTime();
-  return { open: start + cal.opensAt * 60_000, close: start + cal.closesAt * 60_000 };
+  return { open: localInstant(date, cal.opensAt, cal.timezone).getTime(), close: localInstant(date, cal.closesAt, cal.timezone).getTime() };
 }
 
 export function isBusinessTime(cal: BusinessCalendar, at: Date): boolean {

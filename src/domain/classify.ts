@@ -41,8 +41,13 @@ type Hit = Omit<Classification, 'ticketId' | 'via'>;
 type Thread = Pick<Classification, 'ticketId' | 'via'>;
 type Rule = (m: InboundMail, ctx: ClassifyContext, thread: Thread | undefined) => Hit | undefined;
 
-/** A plain addr-spec: anything else (quotes, spaces, line breaks) must never reach an outgoing header. */
-const SAFE_ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$/i;
+/**
+ * A plain addr-spec: anything else (quotes, spaces, line breaks) must never reach an outgoing header. The domain
+ * may be a single label (intranet names such as clerk@intranet).
+ */
+const SAFE_ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*$/i;
+/** A mail system that signs its reports without a domain (From: MAILER-DAEMON (Mail Delivery System)). */
+const MAIL_SYSTEM = /^(mailer-daemon|mail-daemon|mailerdaemon|postmaster)$/i;
 
 const FORWARD_PREFIX = /^\s*(?:\[[^\]]{0,60}\]\s*)?(fwd?|fw|tr|wg|rv|اعاده توجيه|اعاده ارسال|تحويل|محول)\s*[:：]/iu;
 
@@ -65,7 +70,7 @@ const quarantine = (code: QuarantineCode, reason: string): Hit => ({ kind: 'quar
 
 const RULES: readonly Rule[] = [
   (m) => (m.from === null || m.from.email === '' ? quarantine('no_sender', 'no sender address (From)') : undefined),
-  (m) => (m.from !== null && !SAFE_ADDRESS.test(m.from.email)
+  (m) => (m.from !== null && !SAFE_ADDRESS.test(m.from.email) && !MAIL_SYSTEM.test(m.from.email)
     ? quarantine('bad_sender', 'the sender address (From) is not a plain email address') : undefined),
   (m, ctx) => (m.headers.has(ctx.loopHeader) ? { kind: 'loop', reason: `carries our own ${ctx.loopHeader} header` } : undefined),
   (m, ctx) => (isCoreAddress(ctx.coreMailbox, m.from?.email ?? '')

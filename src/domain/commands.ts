@@ -11,41 +11,50 @@ const WORDS: Readonly<Record<string, CommandName>> = {
   'موعد': 'deadline', 'الموعد': 'deadline', 'deadline': 'deadline', 'تصعيد': 'escalate', 'escalate': 'escalate',
   'السياسة': 'policy', 'سياسة': 'policy', 'policy': 'policy', 'تواصل': 'contact', 'contact': 'contact',
   'عميل': 'customer', 'العميل': 'customer', 'customer': 'customer',
+  'انتظار': 'hold', 'الانتظار': 'hold', 'hold': 'hold', 'استئناف': 'resume', 'resume': 'resume',
 };
 
 /** Every command word, per language, for help texts. */
 export const COMMAND_HELP: Readonly<Record<'ar' | 'en', readonly string[]>> = {
-  ar: ['#حل', '#ملاحظة', '#أولوية', '#تعيين', '#خطة', '#موعد', '#تصعيد', '#تواصل', '#السياسة', '#عميل', '#توجيه'],
-  en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route'],
+  ar: ['#حل', '#ملاحظة', '#أولوية', '#تعيين', '#خطة', '#موعد', '#تصعيد', '#تواصل', '#السياسة', '#عميل', '#توجيه', '#انتظار', '#استئناف'],
+  en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route', '#hold', '#resume'],
 };
 
 const ROOT_CAUSE = /^(السبب الجذري|السبب|سبب المشكلة|root cause|cause)\s*[:：-]\s*(.*)$/i;
 const PREVENTION = /^(الإجراء الوقائي|الاجراء الوقائي|الإجراءات الوقائية|الإجراء التصحيحي|إجراء وقائي|preventive measures?|prevention)\s*[:：-]\s*(.*)$/i;
 
 export type ParsedCommand =
-  | { name: 'resolve'; rootCause: string; prevention: string; text: string }
+  /** `word` is the command word as the sender wrote it (حل, resolve), for replies in their words. */
+  | { name: 'resolve'; word: string; rootCause: string; prevention: string; text: string }
   /** `arg` is the rest of the command's line; `text` is everything after the command word. */
-  | { name: Exclude<CommandName, 'resolve'>; arg: string; text: string }
+  | { name: Exclude<CommandName, 'resolve'>; word: string; arg: string; text: string }
   | { name: 'unknown'; word: string; text: string };
 
-/** Collects "Label: value" fields; a value may continue on the following lines until the next label. */
+/**
+ * Collects the "Label: value" fields of a #حل. A label line that carries text is the whole field; a label standing
+ * alone takes the lines after it up to a blank line or the next label. Every other line is the reply's comment,
+ * recorded and shown but never counted as a cause or a measure.
+ */
 function fields(lines: readonly string[]): { rootCause: string; prevention: string; rest: string[] } {
-  let rootCause = '';
-  let prevention = '';
+  const value = { rootCause: [] as string[], prevention: [] as string[] };
   const rest: string[] = [];
-  let current: 'rootCause' | 'prevention' | undefined;
+  let open: keyof typeof value | undefined;
   for (const raw of lines) {
     const line = raw.trim();
     const rc = ROOT_CAUSE.exec(line);
     const pv = PREVENTION.exec(line);
-    if (rc !== null) { current = 'rootCause'; rootCause = rc[2] ?? ''; continue; }
-    if (pv !== null) { current = 'prevention'; prevention = pv[2] ?? ''; continue; }
-    if (line === '') { current = undefined; continue; }
-    if (current === 'rootCause') rootCause += `\n${line}`;
-    else if (current === 'prevention') prevention += `\n${line}`;
+    const label = rc !== null ? 'rootCause' : pv !== null ? 'prevention' : undefined;
+    if (label !== undefined) {
+      const text = ((rc ?? pv)?.[2] ?? '').trim();
+      value[label] = text === '' ? [] : [text];
+      open = text === '' ? label : undefined;
+      continue;
+    }
+    if (line === '') { open = undefined; continue; }
+    if (open !== undefined) value[open].push(line);
     else rest.push(line);
   }
-  return { rootCause: rootCause.trim(), prevention: prevention.trim(), rest };
+  return { rootCause: value.rootCause.join('\n'), prevention: value.prevention.join('\n'), rest };
 }
 
 /** The command of a reply, if its new text starts with one (blank lines before it are allowed). */
@@ -61,8 +70,18 @@ export function parseCommand(newText: string): ParsedCommand | undefined {
   const name = WORDS[word];
   if (name === 'resolve') {
     const f = fields(body);
-    return { name, rootCause: f.rootCause, prevention: f.prevention, text: f.rest.join('\n') };
+    return { name, word, rootCause: f.rootCause, prevention: f.prevention, text: f.rest.join('\n') };
   }
-  if (name !== undefined) return { name, arg: (m[2] ?? '').trim(), text };
+  if (name !== undefined) return { name, word, arg: (m[2] ?? '').trim(), text };
   return { name: 'unknown', word, text };
+}
+
+/** Everything a #حل lacks (policy 004 step 11), named at once in both languages; undefined when nothing is missing. */
+export function missingResolveFields(cmd: { rootCause: string; prevention: string }): { ar: string; en: string } | undefined {
+  const missing = [
+    ...(cmd.rootCause === '' ? [{ ar: 'السبب الجذري', en: 'the root cause' }] : []),
+    ...(cmd.prevention === '' ? [{ ar: 'الإجراء الوقائي', en: 'the preventive measure' }] : []),
+  ];
+  if (missing.length === 0) return undefined;
+  return { ar: missing.map((m) => m.ar).join(' و'), en: missing.map((m) => m.en).join(' and ') };
 }

@@ -67,10 +67,25 @@ export function offsetMinutes(d: Date, timeZone: string): number {
   return Math.round((asUtc - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
 }
 
+/**
+ * The instant of a local wall-clock time (minutes after local midnight of YYYY-MM-DD) in a timezone. The offset is
+ * the one in force at that wall time, not at midnight, so a daylight-saving change earlier that day is counted
+ * (Europe/London 08:30 on 2026-03-29 is 07:30 UTC). A wall time that a spring-forward skips lands an hour later.
+ */
+export function localInstant(date: string, minutes: number, timeZone: string): Date {
+  const wall = new Date(`${date}T00:00:00Z`).getTime() + minutes * 60_000;
+  let t = wall - offsetMinutes(new Date(wall), timeZone) * 60_000;
+  for (let i = 0; i < 2; i += 1) {
+    const next = wall - offsetMinutes(new Date(t), timeZone) * 60_000;
+    if (next === t) break;
+    t = next;
+  }
+  return new Date(t);
+}
+
 /** The instant at which a local date (YYYY-MM-DD) starts in a timezone. */
 export function startOfLocalDay(date: string, timeZone: string): Date {
-  const guess = new Date(`${date}T00:00:00Z`);
-  return new Date(guess.getTime() - offsetMinutes(guess, timeZone) * 60_000);
+  return localInstant(date, 0, timeZone);
 }
 
 export function addDays(date: string, days: number): string {

@@ -1,6 +1,6 @@
 /** Reads the argument of `#موعد` / `#deadline`: a duration from now ("48h", "3 أيام") or a local date/time. */
 import { parseDuration } from './duration.ts';
-import { startOfLocalDay } from './dates.ts';
+import { localInstant } from './dates.ts';
 
 const ARABIC_UNITS: readonly [RegExp, string][] = [
   [/(\d+)\s*(أيام|ايام|يوم|يومًا|يوما)/g, '$1d'],
@@ -17,7 +17,7 @@ export function parseDeadlineArg(text: string, timeZone: string, endOfDayMinutes
   if (m?.[1] !== undefined) {
     if (Number.isNaN(new Date(`${m[1]}T00:00:00Z`).getTime())) return undefined;
     const minutes = m[2] === undefined ? endOfDayMinutes : Number(m[2]) * 60 + Number(m[3]);
-    return { kind: 'instant', at: new Date(startOfLocalDay(m[1], timeZone).getTime() + minutes * 60_000) };
+    return { kind: 'instant', at: localInstant(m[1], minutes, timeZone) };
   }
   for (const [re, unit] of ARABIC_UNITS) t = t.replace(re, unit);
   const ms = parseDuration(t.replace(/\s+و\s*/g, ' '));

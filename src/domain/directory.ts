@@ -67,8 +67,9 @@ export class Directory {
     }
   }
 
-  audiences(list: readonly Audience[], t: TicketScope): Recipient[] {
-    const emails = [...new Set(list.flatMap((a) => this.audience(a, t)))];
+  /** Recipients for a list of audiences and people (a ladder level may name people of the policy by email). */
+  audiences(list: readonly string[], t: TicketScope): Recipient[] {
+    const emails = [...new Set(list.flatMap((a) => (isAudience(a) ? this.audience(a, t) : [a])))];
     return emails.map((e) => this.recipient(e));
   }
 
@@ -84,4 +85,10 @@ export class Directory {
     if (this.policy.roles.quality_assurance === e) actors.add('quality_assurance');
     return actors;
   }
+}
+
+const AUDIENCES: readonly string[] = ['general_manager', 'customer_service_manager', 'quality_assurance', 'department_head', 'owner', 'core'];
+
+export function isAudience(a: string): a is Audience {
+  return AUDIENCES.includes(a);
 }

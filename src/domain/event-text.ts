@@ -4,6 +4,14 @@ import type { TicketEvent } from './ticket.ts';
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 
+/** Which ladder applied, when it was not the default one. */
+function ladderNote(source: unknown, locale: Locale): string {
+  if (typeof source !== 'string' || source === 'default') return '';
+  const [kind, key] = source.split(':');
+  if (locale === 'ar') return kind === 'priority' ? ` — سلم الأولوية ${key ?? ''}` : ` — سلم الإدارة ${key ?? ''}`;
+  return kind === 'priority' ? ` — the ${key ?? ''} priority's ladder` : ` — the ${key ?? ''} department's ladder`;
+}
+
 export function describeEvent(e: TicketEvent, locale: Locale): string {
   const d = e.data;
   const who = e.actor ?? '';
@@ -11,11 +19,11 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     switch (e.kind) {
       case 'created': return `استلام التذكرة من ${who}${str(d.department) ? ` — الإدارة: ${str(d.department)}` : ' — بانتظار التوجيه'}`;
       case 'routed': return `توجيه التذكرة إلى ${str(d.department)} بواسطة ${who}`;
-      case 'escalated': return `تصعيد إلى المستوى ${str(d.level)} (${str(d.levelName)})`;
+      case 'escalated': return `تصعيد إلى المستوى ${str(d.level)} (${str(d.levelName)})${ladderNote(d.ladder, 'ar')}`;
       case 'resolved': return `حل التذكرة بواسطة ${who} — السبب: ${str(d.rootCause)}`;
       case 'reply': return `رد من ${who}`;
       case 'note': return `ملاحظة من ${who}: ${str(d.text)}`;
-      case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reason)}`;
+      case 'command_refused': return `رُفض أمر ${str(d.command)} من ${who}: ${str(d.reasonAr) || str(d.reason)}`;
       case 'auto_reply': return `رد تلقائي من ${who} (لم يُرد عليه)`;
       case 'bounce': return `${d.delayed === true ? 'تأخّر' : 'تعذّر'} تسليم رسالة${str(d.recipient) ? ` إلى ${str(d.recipient)}` : ''}: ${str(d.diagnostic) || str(d.reason)}`;
       case 'reminder': return `تذكير ${str(d.percent)}٪ من المهلة إلى ${str(d.to)}`;
@@ -30,12 +38,14 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
       case 'reopened': return `إعادة فتح التذكرة برد من ${who}`;
       case 'linked': return `رد بعد إغلاق التذكرة من ${who}: فُتحت تذكرة متابعة ${str(d.followUp)}`;
       case 'sender_checked': return `التحقق من هوية المرسل ${who} لأمر ${str(d.command)}: DMARC ${str(d.dmarc)}`;
+      case 'held': return `وُضعت التذكرة في الانتظار بواسطة ${who}: ${str(d.reason)} — حتى ${str(d.untilText)} على الأكثر`;
+      case 'resumed': return `استؤنفت التذكرة${who === '' ? ' تلقائياً بانتهاء مدة الانتظار' : ` بواسطة ${who}`}${str(d.dueAtText) ? ` — الموعد النهائي ${str(d.dueAtText)}` : ''}`;
     }
   }
   switch (e.kind) {
     case 'created': return `Ticket received from ${who}${str(d.department) ? ` — department: ${str(d.department)}` : ' — awaiting routing'}`;
     case 'routed': return `Routed to ${str(d.department)} by ${who}`;
-    case 'escalated': return `Escalated to level ${str(d.level)} (${str(d.levelName)})`;
+    case 'escalated': return `Escalated to level ${str(d.level)} (${str(d.levelNameEn) || str(d.levelName)})${ladderNote(d.ladder, 'en')}`;
     case 'resolved': return `Resolved by ${who} — root cause: ${str(d.rootCause)}`;
     case 'reply': return `Reply from ${who}`;
     case 'note': return `Note from ${who}: ${str(d.text)}`;
@@ -54,5 +64,7 @@ export function describeEvent(e: TicketEvent, locale: Locale): string {
     case 'reopened': return `Reopened by a reply from ${who}`;
     case 'linked': return `Reply from ${who} after the ticket was closed: follow-up ticket ${str(d.followUp)} opened`;
     case 'sender_checked': return `Sender ${who} checked for ${str(d.command)}: DMARC ${str(d.dmarc)}`;
+    case 'held': return `Put on hold by ${who}: ${str(d.reason)} — until ${str(d.until)} at the latest`;
+    case 'resumed': return `Resumed${who === '' ? ' automatically when the hold ended' : ` by ${who}`}${str(d.dueAt) ? ` — deadline ${str(d.dueAt)}` : ''}`;
   }
 }

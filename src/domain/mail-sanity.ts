@@ -76,3 +76,32 @@ export function unreadableText(text: string): MailProblem | undefined {
     detail: `${bad} of ${sample.length} characters cannot be read (the declared charset is wrong or the body is binary)`,
   };
 }
+
+/**
+ * A message saved from an mbox archive starts with the mbox separator `From sender date` (a space, no colon: never
+ * a header field). The message proper starts on the next line.
+ */
+export function withoutMboxFromLine(raw: Buffer): Buffer {
+  if (raw.length < 5 || raw.subarray(0, 5).toString('latin1') !== 'From ') return raw;
+  const lf = raw.indexOf(10);
+  return lf === -1 ? raw : raw.subarray(lf + 1);
+}
+
+/**
+ * A message that declares multipart but whose boundary never appears (a broken mailer) has no parts to find; its
+ * body is the text the person wrote. Read it as text/plain in the declared charset; text that is still unreadable is
+ * caught afterwards like any other (unreadableText).
+ */
+export function multipartWithoutParts(raw: Buffer): Buffer | undefined {
+  const end = headerEnd(raw);
+  if (end === -1) return undefined;
+  const head = raw.subarray(0, end).toString('latin1');
+  const contentType = rawHeader(head, 'content-type') ?? '';
+  if (!/^\s*multipart\//i.test(contentType)) return undefined;
+  const boundary = boundaryOf(contentType);
+  const body = raw.subarray(end).toString('latin1');
+  if (boundary !== undefined && body.includes(`--${boundary}`)) return undefined;
+  const charset = /charset\s*=\s*"?([\w.:-]{1,40})/i.exec(contentType)?.[1] ?? 'utf-8';
+  const plain = head.replace(/^content-type:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im, `Content-Type: text/plain; charset=${charset}`);
+  return Buffer.concat([Buffer.from(plain, 'latin1'), raw.subarray(end)]);
+}

@@ -4,6 +4,7 @@
  * defaults, so a policy that names none of them still works (24 h on the calendar clock → the ladder).
  */
 import { z } from 'zod';
+import { ladderSchema } from './ladder-policy.ts';
 import { duration, email, localized, localTime } from './policy-types.ts';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -17,6 +18,8 @@ const priority = z.object({
   clock: clock.default('calendar'),
   /** Words in the subject or text that set this priority when a ticket is opened. */
   keywords: z.array(z.string().min(2)).default([]),
+  /** Its own escalation ladder (e.g. critical: 2h → General Manager, 4h → the CEO). */
+  ladder: ladderSchema.optional(),
 }).strict();
 
 const holiday = z.union([

@@ -22,6 +22,7 @@ export type Audience = z.infer<typeof audience>;
 
 export const COMMANDS = [
   'resolve', 'note', 'route', 'priority', 'assign', 'plan', 'deadline', 'escalate', 'policy', 'contact', 'customer',
+  'hold', 'resume',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 /** Senders allowed to use a command: the department head, the owner, a role, or the Core group. */

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { TasaeedError } from '../errors.ts';
 import { escalationRules } from './policy-escalation.ts';
-import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { actor, audience, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { coreAsHeadProblem } from './hidden-core-group.ts';
+import { holdPolicySchema } from './hold-policy.ts';
+import { ladderLevelSchema, ladderSchema } from './ladder-policy.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
 
@@ -25,12 +28,8 @@ const department = z.object({
   head: email,
   members: z.array(email).default([]),
   keywords: z.array(z.string().min(2)).default([]),
-}).strict();
-
-const ladderLevel = z.object({
-  after: duration,
-  notify: z.array(audience).min(1),
-  name: localized.optional(),
+  /** Its own escalation ladder (e.g. legal: its own second level); a priority's ladder comes first. */
+  ladder: ladderSchema.optional(),
 }).strict();
 
 const policySchema = z.object({
@@ -49,7 +48,7 @@ const policySchema = z.object({
     quality_assurance: email,
   }).strict(),
   departments: z.array(department).min(1),
-  ladder: z.array(ladderLevel).min(1, 'the escalation ladder needs at least one level (24h → General Manager)'),
+  ladder: z.array(ladderLevelSchema).min(1, 'the escalation ladder needs at least one level (24h → General Manager)'),
   commands: z.object({
     resolve: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
     note: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
@@ -62,10 +61,13 @@ const policySchema = z.object({
     policy: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'customer_service_manager', 'quality_assurance', 'core']),
     contact: z.array(actor).min(1).default(['general_manager', 'core']),
     customer: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    hold: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
+    resume: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
   ...escalationRules,
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
+  hold: holdPolicySchema,
 }).strict();
 
 function isTimeZone(tz: string): boolean {
@@ -122,9 +124,8 @@ function crossCheck(p: Policy): string[] {
     if (keys.has(d.key)) problems.push(`departments[${i}].key: "${d.key}" is used twice`);
     keys.add(d.key);
     need(d.head, `departments[${i}].head`);
-    if (d.head === p.core.mailbox) {
-      problems.push(`departments[${i}].head: the hidden Core group can never be assigned tickets (policy 000, item 9)`);
-    }
+    const coreHead = coreAsHeadProblem(p, i);
+    if (coreHead !== undefined) problems.push(coreHead);
     d.members.forEach((m, j) => { need(m, `departments[${i}].members[${j}]`); });
   });
   const priorityKeys = p.priorities.map((x) => x.key);
@@ -135,6 +136,14 @@ function crossCheck(p: Policy): string[] {
   if (p.calendar.hours.end <= p.calendar.hours.start) problems.push('calendar.hours.end: must be after calendar.hours.start');
   if (p.deadline_bounds.max < p.deadline_bounds.min) problems.push('deadline_bounds.max: must not be below deadline_bounds.min');
   if (p.review.owner !== undefined) need(p.review.owner, 'review.owner');
+  const ladders = [
+    { at: 'ladder', levels: p.ladder },
+    ...p.priorities.map((x, i) => ({ at: `priorities[${i}].ladder`, levels: x.ladder ?? [] })),
+    ...p.departments.map((x, i) => ({ at: `departments[${i}].ladder`, levels: x.ladder ?? [] })),
+  ];
+  for (const { at, levels } of ladders) {
+    levels.forEach((l, i) => { l.notify.forEach((n, j) => { if (n.includes('@')) need(n, `${at}[${i}].notify[${j}]`); }); });
+  }
   return problems;
 }
 

@@ -3,7 +3,7 @@
  * or more whole months. A period is named by a key that is also its report_runs.period:
  *   day 2026-11-22 · week 2026-11-15 (the Sunday it starts) · month 2026-11 · months 2026-01..2026-12
  */
-import { addDays, localDate, startOfLocalDay } from './dates.ts';
+import { addDays, localDate, localInstant, startOfLocalDay } from './dates.ts';
 import { WEEKDAYS, type Weekday } from './report-policy.ts';
 
 export const REPORT_KINDS = ['daily', 'weekly', 'monthly', 'departments'] as const;
@@ -130,7 +130,7 @@ export function periodInstants(p: Period, timeZone: string): { from: Date; to: D
 
 function atLocalTime(date: string, time: string, timeZone: string): Date {
   const [hh = 0, mm = 0] = time.split(':').map(Number);
-  return new Date(startOfLocalDay(date, timeZone).getTime() + (hh * 60 + mm) * 60_000);
+  return localInstant(date, hh * 60 + mm, timeZone);
 }
 
 /** When the report of a period is due: the first scheduled time after the period ends. */

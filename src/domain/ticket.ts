@@ -1,5 +1,5 @@
 /** A ticket as the rules see it. */
-export type TicketStatus = 'triage' | 'open' | 'resolved';
+export type TicketStatus = 'triage' | 'open' | 'on_hold' | 'resolved';
 
 export interface Ticket {
   id: number;
@@ -23,13 +23,17 @@ export interface Ticket {
   createdAt: Date;
   updatedAt: Date;
   resolvedAt: Date | null;
+  /** On hold: since when, why, until when (if said) and the time that was left to the pending escalation. */
+  hold: { since: Date; reason: string; until: Date | null; remainingMs: number | null } | null;
+  /** Total time spent on hold so far (reports measure the clock without it). */
+  heldMs: number;
 }
 
 export type EventKind =
   | 'created' | 'routed' | 'escalated' | 'resolved' | 'reply' | 'note'
   | 'command_refused' | 'auto_reply' | 'bounce' | 'reopened' | 'linked' | 'sender_checked'
   | 'reminder' | 'customer_updated' | 'priority_set' | 'assigned' | 'plan_set' | 'deadline_set'
-  | 'contacted' | 'policy_sent' | 'customer_set';
+  | 'contacted' | 'policy_sent' | 'customer_set' | 'held' | 'resumed';
 
 export interface TicketEvent {
   id: number;

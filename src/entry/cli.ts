@@ -18,6 +18,9 @@ import { registerReportCommand } from './report-cli.ts';
 import { printTable } from './table.ts';
 import { registerOutboxCommands } from './outbox-cli.ts';
 import { describeError, TasaeedError } from '../errors.ts';
+import { endQuietlyWhenPipeCloses } from './quiet-pipe.ts';
+
+endQuietlyWhenPipeCloses();
 
 const program = new Command('tasaeed').description('تصعيد — email-driven escalation desk').showHelpAfterError();
 
@@ -126,6 +129,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
       if (o.json === true) { console.log(JSON.stringify({ ticket: t, events, outbox, deadlines, attachments })); return; }
       const locale = o.lang === 'en' ? 'en' : 'ar';
       console.log(`${t.ref}  [${t.status}]  priority ${t.priority}  level ${t.level}  ${t.departmentKey ?? '(triage)'}  owner ${t.ownerEmail ?? '—'}\n${t.subject}\nfrom ${t.originatorEmail}${t.customerEmail === null ? '' : `  customer ${t.customerEmail}`}`);
+      if (t.hold !== null) console.log(`on hold since ${t.hold.since.toISOString()}${t.hold.until === null ? '' : ` until ${t.hold.until.toISOString()}`}: ${t.hold.reason}`);
       if (t.actionPlan !== null) console.log(`action plan: ${t.actionPlan}`);
       if (t.rootCause !== null) console.log(`root cause: ${t.rootCause}\nprevention: ${t.preventiveMeasure ?? ''}`);
       console.log('\ntimeline:');

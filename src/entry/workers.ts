@@ -5,7 +5,7 @@ import { ServiceHealth } from '../adapters/service-health.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
 import { fireTimer } from '../app/fire-timer.ts';
-import { parseTimerJobId } from '../domain/escalation-ladder.ts';
+import { parseTimerJobId } from '../domain/timer.ts';
 import { isPermanentSendFailure, recordSendFailure } from '../app/outbound-failure.ts';
 import { sendOutbound, type SendDeps } from '../app/send-outbound.ts';
 import { isTransient, TasaeedError } from '../errors.ts';

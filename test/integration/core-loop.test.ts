@@ -42,7 +42,7 @@ describe('core loop', () => {
     first = t!;
 
     const copy = await inst.waitForMail('head.ops', about(first.ref), 'the copy of the ticket');
-    expect(copy.subject).toBe(`[${first.ref}] تذكرة مصعّدة إلى إدارتكم: [العمليات] تأخر شحنة العميل 4471`);
+    expect(copy.subject).toBe(`[${first.ref}] تذكرة مصعّدة إلى إدارتكم: \u2068[العمليات] تأخر شحنة العميل 4471\u2069`);
     expect(copy.html).toContain('dir="rtl"');
     expect(copy.html).toContain('lang="ar"');
     expect(copy.html).toContain('شحنة العميل رقم 4471 متأخرة');

@@ -164,7 +164,7 @@ describe('in-process with a controlled clock', () => {
     }), monitored);
     expect(resolved?.reason).toBe('ticket resolved');
     const checked = await inst.db('ticket_events').where({ ticket_id: id, kind: 'sender_checked' }).first('data') as { data: Record<string, unknown> };
-    expect(checked.data).toMatchObject({ mode: 'monitor', dmarc: 'fail', command: '#resolve', domain: inst.domain });
+    expect(checked.data).toMatchObject({ mode: 'monitor', dmarc: 'fail', command: '#حل', domain: inst.domain });
     const auth = await inst.db('inbound_messages').where({ id: resolved!.inboundId }).first('auth') as { auth: Record<string, unknown> };
     expect(auth.auth).toMatchObject({ mode: 'monitor', dmarc: 'fail' });
   });

@@ -125,7 +125,7 @@ describe('#رفع: the Customer Service manager forwards the departments report'
       inReplyTo: report.messageId, text: `#رفع ${note}\n\n-----Original Message-----\nFrom: core\n> التقرير`,
     });
     const forwarded = await inst.waitForMail('gm', subjectIs(/^رفع: الإدارات التي تحدث فيها التصعيدات/), 'the forwarded report');
-    expect(forwarded.html).toContain(`رفعه إليكم مدير خدمة العملاء`);
+    expect(forwarded.html).toContain(`رفعه إليكم <bdi>مدير خدمة العملاء`);
     expect(forwarded.html).toContain(note);
     expect(forwarded.text).toContain(note);
     expect(forwarded.html).not.toContain('لرفع هذا التقرير إلى المدير العام');

@@ -42,14 +42,14 @@ describe('daily report for Wednesday 18 November 2026, built on Thursday at 07:3
   it('lists the tickets open at 07:30 with their level, owner and deadline as they were then', async () => {
     const { model: m } = await model('daily', '2026-11-18', '2026-11-19 07:30');
     // Open at 07:30: T19 (due 06:00, fired only at 09:00), T11 (due 12:00), T9 (due 16:00). T3 arrives at 08:00,
-    // T2 was resolved on the 18th; nothing had been escalated yet at 07:30.
+    // T2 was resolved on the 18th; nothing had been escalated yet at 07:30. T11 awaits routing: no head yet.
     expect(m.open).toEqual([
       { ref: 'T-000019', subject: 'تحويل لم يصل', department: 'المالية', owner: 'لم يُحدَّد', level: 0, levelText: '0 — رئيس الإدارة',
-        age: '1 يوم و1 ساعة', due: 'متأخرة 1 ساعة و30 دقيقة', overdue: true },
-      { ref: 'T-000011', subject: 'استفسار عام', department: 'بانتظار التوجيه', owner: 'لم يُحدَّد', level: 0, levelText: '0 — رئيس الإدارة',
-        age: '19 ساعة و30 دقيقة', due: 'متبقٍ 4 ساعات و30 دقيقة', overdue: false },
+        age: 'يوم واحد وساعة واحدة', late: 'متأخرة ساعة واحدة و30 دقيقة', next: 'المستوى 1: مستحق الآن', overdue: true },
+      { ref: 'T-000011', subject: 'استفسار عام', department: 'بانتظار التوجيه', owner: 'لم يُحدَّد', level: 0, levelText: '0 — بانتظار التوجيه',
+        age: '19 ساعة و30 دقيقة', late: '—', next: 'المستوى 1 بعد 4 ساعات و30 دقيقة', overdue: false },
       { ref: 'T-000009', subject: 'استرداد متأخر', department: 'المالية', owner: 'محمد الغامدي', level: 0, levelText: '0 — رئيس الإدارة',
-        age: '15 ساعة و30 دقيقة', due: 'متبقٍ 8 ساعات و30 دقيقة', overdue: false },
+        age: '15 ساعة و30 دقيقة', late: '—', next: 'المستوى 1 بعد 8 ساعات و30 دقيقة', overdue: false },
     ]);
     expect(m.counts).toEqual({ open: 3, overdue: 1, received: 3, resolved: 1 });
     expect((m.received as { ref: string }[]).map((r) => r.ref)).toEqual(['T-000019', 'T-000011', 'T-000009']);
@@ -59,14 +59,17 @@ describe('daily report for Wednesday 18 November 2026, built on Thursday at 07:3
     expect(m.periodText).toBe('الأربعاء، 18 نوفمبر 2026 (8 جمادى الآخرة 1448 هـ)');
   });
 
-  it('shows the level and the next deadline later in the day', async () => {
+  it('counts an escalated ticket as overdue, by how long and at which level, apart from the time to its next level', async () => {
     const { model: m } = await model('daily', '2026-11-18', '2026-11-19 17:00', { locale: 'en' });
     // By 17:00: T19 resolved at 11:00; T11 escalated at 12:00 (level 2 due 20 Nov 12:00); T9 escalated at 16:00; T3 open.
-    expect((m.open as { ref: string; level: number; due: string }[]).map((o) => [o.ref, o.level, o.due])).toEqual([
-      ['T-000003', 0, '15 hours left'],
-      ['T-000011', 1, '19 hours left'],
-      ['T-000009', 1, '23 hours left'],
+    // T11 and T9 missed their 24 hours (policy 000): overdue by 5 h and 1 h, at level 1.
+    type Open = { ref: string; level: number; levelText: string; late: string; next: string; overdue: boolean };
+    expect((m.open as Open[]).map((o) => [o.ref, o.levelText, o.late, o.next, o.overdue])).toEqual([
+      ['T-000003', '0 — head of department', '—', 'level 1 in 15 hours', false],
+      ['T-000011', '1 — the General Manager', 'overdue by 5 hours', 'level 2 in 19 hours', true],
+      ['T-000009', '1 — the General Manager', 'overdue by 1 hour', 'level 2 in 23 hours', true],
     ]);
+    expect(m.counts).toMatchObject({ open: 3, overdue: 2 });
   });
 });
 
@@ -82,8 +85,8 @@ describe('weekly performance review for Sunday 15 – Saturday 21 November 2026'
     // Awaiting routing: T11, its deadline missed, escalated, open.
     // All: median of [2,4,6,22,29,47,264] = 22h, p90 = 47 + 0.4×217 = 133.8h; 4 of 9 deadlines met.
     expect(rows.map(pick)).toEqual([
-      { department: 'العمليات', received: 5, resolved: 3, sla: '50%', slaDetail: '2/4', p50: '6 ساعات', p90: '1 يوم و14 ساعة', escalated: 2, reminders: 1, open: 2 },
-      { department: 'المالية', received: 4, resolved: 4, sla: '50%', slaDetail: '2/4', p50: '1 يوم و1 ساعة', p90: '8 أيام و1 ساعة', escalated: 2, reminders: 2, open: 1 },
+      { department: 'العمليات', received: 5, resolved: 3, sla: '50%', slaDetail: '2/4', p50: '6 ساعات', p90: 'يوم واحد و14 ساعة', escalated: 2, reminders: 1, open: 2 },
+      { department: 'المالية', received: 4, resolved: 4, sla: '50%', slaDetail: '2/4', p50: 'يوم واحد وساعة واحدة', p90: '8 أيام وساعة واحدة', escalated: 2, reminders: 2, open: 1 },
       { department: 'بانتظار التوجيه', received: 1, resolved: 0, sla: '0%', slaDetail: '0/1', p50: '—', p90: '—', escalated: 1, reminders: 0, open: 1 },
       { department: 'جميع الإدارات', received: 10, resolved: 7, sla: '44%', slaDetail: '4/9', p50: '22 ساعة', p90: '5 أيام و13 ساعة', escalated: 5, reminders: 3, open: 4 },
     ]);
@@ -91,7 +94,7 @@ describe('weekly performance review for Sunday 15 – Saturday 21 November 2026'
     const ops = rows[0]!;
     expect(ops.change).toEqual({
       received: { text: '▲ 4', tone: 'neutral' }, sla: { text: '▲ 50 نقطة', tone: 'good' },
-      p50: { text: '▼ 1 يوم و17 ساعة', tone: 'good' }, escalated: { text: '▲ 1', tone: 'bad' }, open: { text: '▲ 2', tone: 'bad' },
+      p50: { text: '▼ يوم واحد و17 ساعة', tone: 'good' }, escalated: { text: '▲ 1', tone: 'bad' }, open: { text: '▲ 2', tone: 'bad' },
     });
     expect(rows[1]!.change.sla).toBeNull(); // finance had no deadline due the week before
     expect(rows[1]!.change.open).toEqual({ text: '=', tone: 'neutral' });
@@ -120,10 +123,10 @@ describe('monthly report for November 2026', () => {
     // Finance resolved [4,22,29,264] → 25.5h / 193.5h; deadlines T7 ✓ T8 ✓ T9 ✗ T10 ✗ T19 ✗ (T16's is in December).
     // All: median of [2,4,6,10,22,23,29,47,47,264] = 22.5h, p90 = 47 + 0.1×217 = 68.7h; 6 of 14 deadlines met.
     expect((m.rows as FigureRow[]).map(pick)).toEqual([
-      { department: 'العمليات', received: 8, resolved: 6, sla: '50%', slaDetail: '4/8', p50: '16 ساعة و30 دقيقة', p90: '1 يوم و23 ساعة', escalated: 3, reminders: 1, open: 2 },
-      { department: 'المالية', received: 6, resolved: 4, sla: '40%', slaDetail: '2/5', p50: '1 يوم و1 ساعة', p90: '8 أيام و1 ساعة', escalated: 3, reminders: 2, open: 2 },
+      { department: 'العمليات', received: 8, resolved: 6, sla: '50%', slaDetail: '4/8', p50: '16 ساعة و30 دقيقة', p90: 'يوم واحد و23 ساعة', escalated: 3, reminders: 1, open: 2 },
+      { department: 'المالية', received: 6, resolved: 4, sla: '40%', slaDetail: '2/5', p50: 'يوم واحد وساعة واحدة', p90: '8 أيام وساعة واحدة', escalated: 3, reminders: 2, open: 2 },
       { department: 'بانتظار التوجيه', received: 1, resolved: 0, sla: '0%', slaDetail: '0/1', p50: '—', p90: '—', escalated: 1, reminders: 0, open: 1 },
-      { department: 'جميع الإدارات', received: 15, resolved: 10, sla: '43%', slaDetail: '6/14', p50: '22 ساعة و30 دقيقة', p90: '2 أيام و20 ساعة', escalated: 7, reminders: 3, open: 5 },
+      { department: 'جميع الإدارات', received: 15, resolved: 10, sla: '43%', slaDetail: '6/14', p50: '22 ساعة و30 دقيقة', p90: 'يومان و20 ساعة', escalated: 7, reminders: 3, open: 5 },
     ]);
     // October: operations 1 of 1 deadlines met (T12), finance 0 of 1 (T13), all 1 of 2.
     const [ops, fin, , all] = m.rows as FigureRow[];
@@ -173,7 +176,7 @@ describe('monthly report for November 2026', () => {
     expect(detail!.measures.map((x) => [x.text, x.count])).toEqual([['قيد فريد على رقم الطلب', 3], ['متابعة يومية مع البنك', 1]]);
     // Open on 1 December 00:00: T9 (18 Nov 16:00, level 1) and T16 (30 Nov 22:00); ages as of 1 Dec 08:00.
     expect(detail!.open).toEqual([
-      { ref: 'T-000009', subject: 'استرداد متأخر', level: 1, age: '12 يوم و16 ساعة' },
+      { ref: 'T-000009', subject: 'استرداد متأخر', level: 1, age: '12 يومًا و16 ساعة' },
       { ref: 'T-000016', subject: 'تحويل بنكي معلق', level: 0, age: '10 ساعات' },
     ]);
     expect(email.html).toContain('تفاصيل إدارتكم: المالية');

@@ -73,3 +73,28 @@ describe('#موعد arguments', () => {
     expect(parseDeadlineArg('2026-12-01', 'Asia/Riyadh', 16 * 60)).toEqual({ kind: 'instant', at: riyadh('2026-12-01T16:00:00') });
   });
 });
+
+describe('business calendar in a zone with daylight saving (Europe/London, Mon–Fri 08:00–16:00)', () => {
+  // British Summer Time starts at 01:00 UTC on Sunday 2026-03-29 and ends at 01:00 UTC on Sunday 2026-10-25.
+  const london: BusinessCalendar = {
+    timezone: 'Europe/London', workdays: [0, 1, 2, 3, 4, 5, 6], opensAt: 8 * 60, closesAt: 16 * 60, holidays: new Set(),
+  };
+  it.each([
+    ['08:30 BST on the day the clocks go forward is open', '2026-03-29T07:30:00Z', true],
+    ['07:30 BST on that day is before opening', '2026-03-29T06:30:00Z', false],
+    ['15:59 BST on that day is open', '2026-03-29T14:59:00Z', true],
+    ['16:00 BST on that day is closed', '2026-03-29T15:00:00Z', false],
+    ['08:30 GMT on the day the clocks go back is open', '2026-10-25T08:30:00Z', true],
+    ['07:30 GMT on that day is before opening', '2026-10-25T07:30:00Z', false],
+  ])('%s', (_n, at, expected) => {
+    expect(isBusinessTime(london, new Date(at))).toBe(expected);
+  });
+  it('opens at 08:00 local on both sides of the change', () => {
+    expect(nextBusinessTime(london, new Date('2026-03-29T03:00:00Z')).toISOString()).toBe('2026-03-29T07:00:00.000Z');
+    expect(nextBusinessTime(london, new Date('2026-10-25T03:00:00Z')).toISOString()).toBe('2026-10-25T08:00:00.000Z');
+    expect(addBusinessTime(london, new Date('2026-03-28T15:00:00Z'), 2 * H).toISOString()).toBe('2026-03-29T08:00:00.000Z');
+  });
+  it('reads a #موعد local time in the offset of that hour', () => {
+    expect(parseDeadlineArg('2026-03-29 14:00', 'Europe/London', 16 * 60)).toEqual({ kind: 'instant', at: new Date('2026-03-29T13:00:00Z') });
+  });
+});

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { firstDeadline, reminderTimes } from '../../src/domain/escalation-ladder.ts';
+import { firstDeadline } from '../../src/domain/escalation-ladder.ts';
+import { reminderTimes } from '../../src/domain/reminders.ts';
 import { validatePolicy } from '../../src/domain/policy.ts';
 import { previousPeriod, reviewCron } from '../../src/domain/review-period.ts';
 import { detectPriority, customerFacts } from '../../src/domain/ticket-facts.ts';
@@ -27,26 +28,26 @@ describe('deadlines by priority', () => {
     ['normal takes the ladder\'s 24 h', 'normal', '2026-11-26T22:00:00', '2026-11-27T22:00:00'],
     ['an unknown priority falls back to the default', 'nope', '2026-11-23T09:00:00', '2026-11-24T09:00:00'],
   ])('%s', (_n, key, created, due) => {
-    expect(firstDeadline(policy, key, riyadh(created)).dueAt.toISOString()).toBe(iso(due));
+    expect(firstDeadline(policy, { priority: key, departmentKey: null }, riyadh(created)).dueAt.toISOString()).toBe(iso(due));
   });
 
   it('keeps escalations to business hours when the policy says so', () => {
     const strict = validatePolicy({ ...base, calendar: { escalate_outside_hours: false } });
-    expect(firstDeadline(strict, null, riyadh('2026-11-26T20:00:00')).dueAt.toISOString()).toBe(iso('2026-11-29T08:00:00'));
+    expect(firstDeadline(strict, { priority: null, departmentKey: null }, riyadh('2026-11-26T20:00:00')).dueAt.toISOString()).toBe(iso('2026-11-29T08:00:00'));
   });
 });
 
 describe('reminders (step 8)', () => {
   it('fall at 50 % and 80 % of business time and at breach, never at night or at the weekend', () => {
     const start = riyadh('2026-11-26T14:00:00'); // Thursday afternoon, high priority: 8 business hours
-    const due = firstDeadline(policy, 'high', start).dueAt;
+    const due = firstDeadline(policy, { priority: 'high', departmentKey: null }, start).dueAt;
     expect(reminderTimes(policy, 'high', start, due).map((r) => [r.percent, r.at.toISOString()])).toEqual([
       [50, iso('2026-11-29T10:00:00')], [80, iso('2026-11-29T12:24:00')], [100, iso('2026-11-29T14:00:00')],
     ]);
   });
   it('move a night-time reminder to the next opening and drop one that would land after the deadline', () => {
     const start = riyadh('2026-11-23T20:00:00'); // critical: 4 calendar hours, all at night
-    const due = firstDeadline(policy, 'critical', start).dueAt;
+    const due = firstDeadline(policy, { priority: 'critical', departmentKey: null }, start).dueAt;
     expect(reminderTimes(policy, 'critical', start, due).map((r) => [r.percent, r.at.toISOString()])).toEqual([
       [100, iso('2026-11-24T08:00:00')],
     ]);
@@ -84,7 +85,7 @@ describe('policy review periods (step 12)', () => {
 
 describe('timer job ids', () => {
   it('name the timer row and read back', async () => {
-    const { timerJobId, parseTimerJobId } = await import('../../src/domain/escalation-ladder.ts');
+    const { timerJobId, parseTimerJobId } = await import('../../src/domain/timer.ts');
     for (const t of [{ kind: 'escalate', ticketId: 42, level: 1, seq: 0 }, { kind: 'customer_update', ticketId: 7, level: 0, seq: 12 }] as const) {
       expect(parseTimerJobId(timerJobId(t))).toEqual(t);
     }

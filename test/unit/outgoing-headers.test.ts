@@ -53,6 +53,6 @@ describe('untrusted text and outgoing headers', () => {
     expect(r.html).toContain('&lt;script&gt;');
     expect(r.html).not.toContain('<script>');
     expect(r.html).toContain('dir="rtl"');
-    expect(r.subject).toBe('[T-000012] تعذّر تسليم رسالة من التذكرة: s');
+    expect(r.subject).toBe('[T-000012] تعذّر تسليم رسالة من التذكرة: \u2068s\u2069');
   });
 });

@@ -135,6 +135,7 @@ describe('changes against the previous period', () => {
   it('compares durations in minutes and says a shorter time is better', () => {
     expect(durationChange(6 * 3_600_000, 47 * 3_600_000, 'en')).toEqual({ text: '▼ 1 day 17 hours', tone: 'good' });
     expect(durationChange(3_600_000 + 20_000, 3_600_000, 'ar')).toEqual({ text: '=', tone: 'neutral' });
+    expect(durationChange(20_000, 3_000, 'ar')).toEqual({ text: '▲ 17 ثانية', tone: 'bad' });
   });
 });
 

@@ -46,7 +46,7 @@ describe('policy validation', () => {
 describe('durations', () => {
   it.each([['24h', 86_400_000], ['90m', 5_400_000], ['1h30m', 5_400_000], ['30s', 30_000], ['2d', 172_800_000], ['', undefined], ['5x', undefined], ['0s', undefined]])(
     'parseDuration(%j)', (text, ms) => { expect(parseDuration(text)).toBe(ms); });
-  it.each([[86_400_000, 'ar', '1 يوم'], [5 * 60_000, 'ar', '5 دقائق'], [24 * 3_600_000 - 1000, 'en', '23 hours 59 minutes'], [90_000, 'en', '1 minute 30 seconds']] as const)(
+  it.each([[86_400_000, 'ar', 'يوم واحد'], [5 * 60_000, 'ar', '5 دقائق'], [24 * 3_600_000 - 1000, 'en', '23 hours 59 minutes'], [90_000, 'en', '1 minute 30 seconds']] as const)(
     'durationText(%d, %s)', (ms, locale, text) => { expect(durationText(ms, locale)).toBe(text); });
 });
 
@@ -71,10 +71,10 @@ describe('escalation ladder', () => {
   const twoLevels = validatePolicy({ ...example(), ladder: [{ after: '24h', notify: ['general_manager'] }, { after: '8h', notify: ['core'] }] });
   const t0 = new Date('2026-11-23T06:00:00Z');
   it('level 1 is due 24 h after creation, level 2 its own time after level 1 fired', () => {
-    const first = firstDeadline(twoLevels, null, t0);
+    const first = firstDeadline(twoLevels, { priority: null, departmentKey: null }, t0);
     expect(first).toEqual({ level: 1, dueAt: new Date('2026-11-24T06:00:00Z') });
-    expect(nextDeadline(twoLevels, null, 1, first.dueAt)).toEqual({ level: 2, dueAt: new Date('2026-11-24T14:00:00Z') });
-    expect(nextDeadline(twoLevels, null, 2, new Date())).toBeUndefined();
+    expect(nextDeadline(twoLevels, { priority: null, departmentKey: null }, 1, first.dueAt)).toEqual({ level: 2, dueAt: new Date('2026-11-24T14:00:00Z') });
+    expect(nextDeadline(twoLevels, { priority: null, departmentKey: null }, 2, new Date())).toBeUndefined();
   });
 });
 
