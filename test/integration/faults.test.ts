@@ -29,6 +29,8 @@ beforeAll(async () => {
   relay = await SmtpRelay.create(Number(services.env.LMTP_PORT));
   inst = await Installation.create('fault', [{ after: '1h', notify: ['general_manager'] }], {
     services: { name: services.name, env: services.env },
+    // One clerk sends every test email: the storm limit must not take them for an auto-reply storm.
+    policy: (p) => { p.inbound = { rate_limit: { max: 1000, per: '10m' } }; },
     env: () => ({
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false',
       SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s', INGEST_SCAN_EVERY: '5s', RECONCILE_EVERY: '60s',
