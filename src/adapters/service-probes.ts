@@ -9,6 +9,8 @@ import knex from 'knex';
 import nodemailer from 'nodemailer';
 import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
 import type { Config } from './config.ts';
+import type { ImapOptions } from './imap.ts';
+import type { MailerOptions } from './mailer.ts';
 
 export interface ProbeResult { service: string; detail: string }
 
@@ -62,14 +64,7 @@ export async function probeRedis(config: Config, timeoutMs: number): Promise<Pro
   }
 }
 
-export interface ImapProbeOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
-  mailbox: string;
-}
+export type ImapProbeOptions = Omit<ImapOptions, 'maxMessageBytes'>;
 
 export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise<ProbeResult> {
   const at = `${o.host}:${String(o.port)}`;
@@ -96,14 +91,7 @@ export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise
   }
 }
 
-export interface SmtpProbeOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  lmtp: boolean;
-  user?: string | undefined;
-  password?: string | undefined;
-}
+export type SmtpProbeOptions = MailerOptions;
 
 export async function probeSmtp(o: SmtpProbeOptions, timeoutMs: number): Promise<ProbeResult> {
   const at = `${o.host}:${String(o.port)}`;
