@@ -46,7 +46,8 @@ function handleFor(state: StateFile): RunningServices {
     env: { ...state.env },
     pids: { ...state.pids },
     addMailboxes: (emails) => addMailboxesTo(state.name, emails),
-    stop: () => serialized(`instance:${state.name}`, () => stopInstance(state)),
+    // Read the state again: a restart (scripts/services/restart.ts) may have changed the PIDs since.
+    stop: () => serialized(`instance:${state.name}`, async () => { await stopInstance((await loadState(state.name)) ?? state); }),
   };
 }
 
