@@ -81,9 +81,9 @@ describe('the mail server misbehaves', () => {
     expect(alert.text).toMatch(/550/);
     const events = await inst.db('ticket_events').where({ kind: 'bounce' }).select('data') as { data: { outboxId: number } }[];
     expect(events.map((e) => e.data.outboxId)).toEqual([failed.id]);
+    relay.refused.clear(); // the address was fixed on the server: now a retry can succeed
     const retried = await inst.cli(['outbox', 'retry', String(failed.id)]);
     expect(retried.stdout).toContain(`queued again: ${String(failed.id)}`);
-    relay.refused.clear();
     await waitFor('the retried copy to arrive', async () => copies(await inst.mailbox('head.ops')).length === 1 || undefined, 30_000);
     expect((await inst.mailbox('desk')).filter((m) => (m.text ?? '').includes(inst.addr('head.ops')))).toHaveLength(1);
   });
