@@ -26,6 +26,8 @@ const schema = z.object({
   IMAP_USER: z.string().min(1),
   IMAP_PASSWORD: z.string().min(1),
   IMAP_MAILBOX: z.string().default('INBOX'),
+  /** Certificates are verified; `true` turns that off on purpose (a warning is logged at every start). */
+  IMAP_TLS_INSECURE: bool.default(false),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: port.default(587),
   SMTP_SECURE: bool.default(false),

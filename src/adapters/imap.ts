@@ -17,6 +17,8 @@ export interface MailboxSession {
 }
 
 export interface ImapOptions {
+  /** Skip certificate verification (IMAP_TLS_INSECURE): only on purpose. */
+  tlsInsecure?: boolean | undefined;
   host: string;
   port: number;
   secure: boolean;
@@ -71,7 +73,7 @@ export class ImapListener {
     const client = new ImapFlow({
       host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
       auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
-      tls: { rejectUnauthorized: false },
+      tls: { rejectUnauthorized: this.opts.tlsInsecure !== true },
       // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
       autoIdleDelay: 20,
     });

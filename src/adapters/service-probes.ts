@@ -71,6 +71,7 @@ export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise
   const client = new ImapFlow({
     host: o.host, port: o.port, secure: o.secure, auth: { user: o.user, pass: o.password }, logger: false, emitLogs: false,
     connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+    tls: { rejectUnauthorized: o.tlsInsecure !== true },
   });
   client.on('error', () => undefined); // the rejected promise reports it
   try {

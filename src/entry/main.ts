@@ -79,8 +79,9 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   void driver.drain(); // what a crash or an outage left stored and pending
   const listener: ImapListener = createImapListener(deps, {
     host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
+    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
   }, health, driver);
+  if (config.IMAP_TLS_INSECURE) deps.log.warn({ setting: 'IMAP_TLS_INSECURE' }, 'IMAP certificates are NOT verified (IMAP_TLS_INSECURE=true): anyone on the path can read the Core mailbox password');
   await listener.start();
   // The safety scan: no message ever waits for another email to arrive.
   const scan = setInterval(() => { listener.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);

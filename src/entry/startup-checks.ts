@@ -26,7 +26,7 @@ export async function checkServices(config: Config): Promise<ProbeResult[]> {
     within(ms, 'REDIS_URL', 'Redis', probeRedis(config, inner)),
     within(ms, 'IMAP_HOST', 'the IMAP server', probeImap({
       host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-      user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
+      user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
     }, inner)),
     within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp({
       host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
