@@ -48,3 +48,9 @@ export async function voidTimers(tx: Tx, ticketId: number, at: Date, kinds?: rea
 export async function pendingEscalation(tx: Tx, ticketId: number): Promise<TimerRow | undefined> {
   return await tx<TimerRow>('deadlines').where({ ticket_id: ticketId, kind: 'escalate', status: 'pending' }).orderBy('level').first();
 }
+
+/** Pending timer rows after `afterId`, by id; with `dueBefore`, only those that should have fired by then. */
+export async function pendingTimerPage(tx: Tx, afterId: number, limit: number, dueBefore?: Date): Promise<TimerRow[]> {
+  const q = tx('deadlines').where({ status: 'pending' }).where('id', '>', afterId).orderBy('id').limit(limit);
+  return await (dueBefore === undefined ? q : q.where('due_at', '<', dueBefore)).select('*') as TimerRow[];
+}

@@ -4,7 +4,7 @@
  * a no-op for jobs that exist. The periodic pass only re-adds what is overdue, so it stays cheap with 1M timers.
  */
 import { unsentOutboundIds } from '../adapters/outbox-store.ts';
-import { toTimer, type TimerRow } from '../adapters/timer-store.ts';
+import { pendingTimerPage, toTimer } from '../adapters/timer-store.ts';
 import type { AppDeps } from './deps.ts';
 
 const BATCH = 5000;
@@ -16,8 +16,7 @@ export async function reconcile(deps: AppDeps, mode: 'full' | 'periodic' = 'full
   const cutoff = new Date(deps.clock.now().getTime() - OVERDUE_MS);
   let timers = 0;
   for (let after = 0; ;) {
-    const q = deps.db('deadlines').where({ status: 'pending' }).where('id', '>', after).orderBy('id').limit(BATCH);
-    const rows = await (full ? q : q.where('due_at', '<', cutoff)).select('*') as TimerRow[];
+    const rows = await pendingTimerPage(deps.db, after, BATCH, full ? undefined : cutoff);
     if (rows.length === 0) break;
     after = rows[rows.length - 1]?.id ?? after;
     timers += rows.length;
