@@ -32,6 +32,17 @@ export interface ListenerHooks {
   cursor(session: MailboxSession): Promise<number>;
   /** Stores and processes a batch; returns the UIDs that may now be flagged \Seen. */
   deliver(session: MailboxSession, messages: FetchedMessage[]): Promise<number[]>;
+  /** What operators see (readiness, metrics, status). */
+  observe?: ListenerObserver;
+}
+
+export interface ListenerObserver {
+  connected(): void;
+  disconnected(err: unknown): void;
+  /** The server pushed a change to the mailbox while we IDLEd. */
+  notified(): void;
+  /** Messages found in the mailbox and not yet fetched and stored. */
+  unfetched(count: number): void;
 }
 
 export class ImapListener {
@@ -60,12 +71,14 @@ export class ImapListener {
     client.on('error', (err: Error) => { this.log.warn({ err: err.message }, 'imap error'); });
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
+      if (this.running) this.hooks.observe?.disconnected(new Error('the IMAP connection closed'));
       if (this.running) this.scheduleReconnect();
     });
-    client.on('exists', () => { this.kick(); });
+    client.on('exists', () => { this.hooks.observe?.notified(); this.kick(); });
     await client.connect();
     const box = await client.mailboxOpen(this.opts.mailbox);
     this.client = client;
+    this.hooks.observe?.connected();
     this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
     this.kick();
   }
@@ -76,6 +89,7 @@ export class ImapListener {
       this.retryTimer = undefined;
       this.connect().catch((err: unknown) => {
         this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'imap reconnect failed');
+        this.hooks.observe?.disconnected(err);
         this.scheduleReconnect(Math.min(delay * 2, 30_000));
       });
     }, delay);
@@ -112,6 +126,8 @@ export class ImapListener {
     const after = await this.hooks.cursor(session);
     const found = await client.search({ uid: `${after + 1}:*` }, { uid: true });
     const uids = (found === false || found === undefined ? [] : found).filter((u) => u > after).sort((x, y) => x - y);
+    let unfetched = uids.length;
+    this.hooks.observe?.unfetched(unfetched);
     const chunks: number[][] = [];
     for (let i = 0; i < uids.length; i += FETCH_CHUNK) chunks.push(uids.slice(i, i + FETCH_CHUNK));
     // Collect first, act after: no IMAP commands inside the fetch loop.
@@ -130,6 +146,8 @@ export class ImapListener {
       next = following === undefined ? undefined : fetchChunk(following);
       if (next !== undefined) void next.catch(() => undefined); // a failed round must not leave an unhandled rejection
       const done = await this.hooks.deliver(session, batch);
+      unfetched -= batch.length;
+      this.hooks.observe?.unfetched(Math.max(0, unfetched));
       if (done.length > 0) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
     }
   }

@@ -1,5 +1,4 @@
 /** Wires configuration, policy, database, queues, workers and the IMAP listener into a running tasaeed. */
-import type { ImapListener } from '../adapters/imap.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import type { Config } from '../adapters/config.ts';
 import { createLogger, type Logger } from '../adapters/logger.ts';
@@ -8,6 +7,7 @@ import { createResolver } from '../adapters/dns-resolver.ts';
 import { createMailer } from '../adapters/mailer.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
+import { ServiceHealth } from '../adapters/service-health.ts';
 import { Templates } from '../adapters/templates.ts';
 import { processPending } from '../app/ingest-message.ts';
 import { reconcile } from '../app/reconcile.ts';
@@ -15,12 +15,13 @@ import { catchUpReports } from '../app/report-run.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Directory } from '../domain/directory.ts';
-import { createImapListener } from './imap-listener.ts';
+import { startOperations } from './operations.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
 export interface App {
   deps: SendDeps;
   queues: Queues;
+  health: ServiceHealth;
   close(): Promise<void>;
 }
 
@@ -46,7 +47,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
     },
   };
   return {
-    deps, queues,
+    deps, queues, health: new ServiceHealth(log),
     async close() {
       await queues.close();
       mailer.close();
@@ -70,18 +71,15 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     }, (err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
   }, config.RECONCILE_EVERY);
   timer.unref();
-  const listener: ImapListener = createImapListener(deps, {
-    host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
-  });
-  await listener.start();
+  // Probes, HTTP, metrics, alerts, and the IMAP listener on the one instance that holds its lease.
+  const operations = await startOperations(config, app);
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   void catchUpReports(deps);
   return {
     ...app,
     async close() {
       clearInterval(timer);
-      await listener.stop();
+      await operations.stop();
       await workers.close();
       await app.close();
     },

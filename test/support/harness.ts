@@ -16,7 +16,7 @@ import { stringify } from 'yaml';
 import { loadConfig, type Config } from '../../src/adapters/config.ts';
 import { openDb, type Db } from '../../src/adapters/db.ts';
 import { readMailbox } from '../../scripts/read-mailbox.ts';
-import { readRunningServices } from '../../scripts/services.ts';
+import { readRunningServices, type RunningServices, type ServiceEnv } from '../../scripts/services.ts';
 
 export const PASSWORD = 'pw';
 
@@ -71,6 +71,8 @@ export class Installation {
     policy?: ((p: Record<string, unknown>, domain: string) => void) | Record<string, unknown>;
     env?: (inst: Installation) => Record<string, string>;
     redisDb?: number;
+    /** Private services instead of the shared test services (for tests that stop a service). */
+    services?: RunningServices;
   } = {}): Promise<Installation> {
     const id = `${label}${randomBytes(3).toString('hex')}`;
     const domain = `${id}.test`;
@@ -78,6 +80,7 @@ export class Installation {
     if (typeof opts.policy === 'function') opts.policy(policy, domain);
     else Object.assign(policy, opts.policy);
     const inst = new Installation(domain, policy);
+    if (opts.services !== undefined) inst.own = opts.services;
     await inst.setup(id, opts.env?.(inst) ?? {}, opts.redisDb);
     return inst;
   }
@@ -89,10 +92,20 @@ export class Installation {
 
   addr(local: string): string { return `${local}@${this.domain}`; }
 
-  private async setup(id: string, extraEnv: Record<string, string>, redisDb?: number): Promise<void> {
-    const env = inject('services');
-    const services = await readRunningServices(inject('servicesName'));
+  private own: RunningServices | undefined;
+
+  /** The services this installation runs on. */
+  get services(): ServiceEnv { return this.own?.env ?? inject('services'); }
+
+  private async runningServices(): Promise<RunningServices> {
+    const services = this.own ?? await readRunningServices(inject('servicesName'));
     if (services === undefined) throw new Error('the test services are not running');
+    return services;
+  }
+
+  private async setup(id: string, extraEnv: Record<string, string>, redisDb?: number): Promise<void> {
+    const env = this.services;
+    const services = await this.runningServices();
     await services.addMailboxes(this.addresses);
     const admin = openDb(env.DATABASE_URL, 1);
     await admin.raw(`create database "${id}"`);
@@ -120,20 +133,20 @@ export class Installation {
   /** The environment `tasaeed` runs with in this installation (for running CLI commands). */
   get environment(): Readonly<Record<string, string>> { return this.env; }
 
-  /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
-  async start(): Promise<void> {
+  /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox (or logs `ready`). */
+  async start(ready = 'imap listening'): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['bin/tasaeed.mjs', 'start'], {
       env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    let ready = false;
-    child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('imap listening')) ready = true; });
+    let seen = false;
+    child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes(ready)) seen = true; });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     await waitFor('tasaeed start to listen', () => {
       if (child.exitCode !== null) throw new Error(`tasaeed exited with ${child.exitCode}; see ${this.logFile}`);
-      return Promise.resolve(ready);
+      return Promise.resolve(seen);
     }, 30_000);
   }
 
@@ -175,8 +188,11 @@ export class Installation {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** The PID of `tasaeed start`, while it runs. */
+  get pid(): number | undefined { return this.child?.exitCode === null ? this.child.pid : undefined; }
+
   private imap(user: string): ImapFlow {
-    const env = inject('services');
+    const env = this.services;
     return new ImapFlow({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), secure: false, auth: { user, pass: PASSWORD }, logger: false });
   }
 
@@ -198,15 +214,13 @@ export class Installation {
 
   /** Every message in a person's INBOX, parsed. */
   async mailbox(local: string, address = this.addr(local)): Promise<ParsedMail[]> {
-    const env = inject('services');
+    const env = this.services;
     return await readMailbox({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), user: address, password: PASSWORD });
   }
 
   /** Gives outside addresses (customers) a mailbox too. */
   async addMailboxes(emails: readonly string[]): Promise<void> {
-    const services = await readRunningServices(inject('servicesName'));
-    if (services === undefined) throw new Error('the test services are not running');
-    await services.addMailboxes(emails);
+    await (await this.runningServices()).addMailboxes(emails);
   }
 
   /** Every message in the INBOX of any address (e.g. an outside customer's), parsed. */
@@ -232,7 +246,7 @@ export class Installation {
 
   /** Sends a message over LMTP, as the organisation's mail server delivers a person's reply. */
   async deliver(mail: SendMailOptions): Promise<void> {
-    const env = inject('services');
+    const env = this.services;
     const t = nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.LMTP_PORT), lmtp: true, ignoreTLS: true });
     await t.sendMail(mail);
     t.close();

@@ -1,0 +1,89 @@
+/**
+ * What `tasaeed start` runs to be operable: active service checks, the IMAP listener on the instance that holds
+ * its lease, metrics, the HTTP server (HTTP_PORT) and the mail-flow alerts.
+ */
+import { hostname } from 'node:os';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Config } from '../adapters/config.ts';
+import { inboundFacts } from '../adapters/inbound-outcome-facts.ts';
+import { mailFlowFigures, type MailFlowFigures } from '../adapters/mail-flow-figures.ts';
+import type { MailerOptions } from '../adapters/mailer.ts';
+import { Metrics } from '../adapters/metrics-registry.ts';
+import { startProbes } from '../adapters/service-probes.ts';
+import type { Queues } from '../adapters/queue.ts';
+import type { ServiceHealth } from '../adapters/service-health.ts';
+import type { SendDeps } from '../app/send-outbound.ts';
+import { buildHttpServer } from './http/server.ts';
+import { startListenerLeadership, type ListenerLeadership } from './listener-leadership.ts';
+import type { InboundObserver } from './imap-listener.ts';
+
+/** The running pieces of an app that operations read (no import of main.ts: no cycle). */
+export interface OperatedApp { deps: SendDeps; queues: Queues; health: ServiceHealth }
+
+export interface Operations {
+  readonly leadership: ListenerLeadership;
+  readonly http: FastifyInstance | undefined;
+  stop(): Promise<void>;
+}
+
+export const smtpOptions = (c: Config): MailerOptions => ({
+  host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, lmtp: c.SMTP_LMTP, user: c.SMTP_USER, password: c.SMTP_PASSWORD,
+});
+
+/** One round of figures serves every scrape (and the alerts) within `ms`: several scrapers cost one round of queries. */
+function cachedFigures(app: OperatedApp, ms: number): () => Promise<MailFlowFigures> {
+  let last: { at: number; value: Promise<MailFlowFigures> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (last === undefined || now - last.at >= ms) {
+      const value = mailFlowFigures(app.deps.db, app.deps.clock.now());
+      value.catch(() => { last = undefined; });
+      last = { at: now, value };
+    }
+    return last.value;
+  };
+}
+
+export async function startOperations(config: Config, app: OperatedApp, opts: { plugins?: readonly FastifyPluginAsync[] } = {}): Promise<Operations> {
+  const { deps, queues, health } = app;
+  const probes = startProbes({ db: deps.db, redis: queues.connection, smtp: smtpOptions(config), health });
+  await probes.check();
+  const figures = cachedFigures(app, 5000);
+  const queueList = [queues.outbound, queues.deadlines, queues.reports, queues.reviews];
+  const metrics = new Metrics({
+    figures, health, queues: queueList,
+    listener: () => leadership, openIncidents: () => Promise.resolve([]), now: () => deps.clock.now(),
+  });
+  const inbound: InboundObserver = async (outcomes) => {
+    const facts = await inboundFacts(deps.db, outcomes.map((o) => o.inboundId));
+    metrics.observeInbound(outcomes, facts);
+    for (const o of outcomes) {
+      const f = facts.find((x) => x.id === o.inboundId);
+      const latencyMs = f?.processedAt == null ? undefined : f.processedAt.getTime() - f.arrivedAt.getTime();
+      deps.log.info({ inboundId: o.inboundId, outcome: o.status === 'processed' ? o.kind : o.status, ticket: f?.ticketRef ?? undefined, latencyMs }, 'inbound outcome');
+    }
+  };
+  const leadership = startListenerLeadership(deps, {
+    databaseUrl: config.DATABASE_URL, health, instance: config.INSTANCE_NAME ?? `${hostname()}:${process.pid}`, inbound,
+    imap: {
+      host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
+      user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
+    },
+  });
+  let http: FastifyInstance | undefined;
+  if (config.HTTP_PORT > 0) {
+    http = await buildHttpServer({
+      log: deps.log, health, leader: () => leadership.leader, metrics, adminToken: config.ADMIN_TOKEN,
+      queues: queueList, plugins: opts.plugins ?? [],
+    });
+    await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
+  }
+  return {
+    leadership, http,
+    async stop() {
+      await http?.close();
+      await leadership.stop();
+      probes.stop();
+    },
+  };
+}
