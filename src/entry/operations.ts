@@ -63,8 +63,9 @@ export async function startOperations(config: Config, app: OperatedApp, opts: { 
       deps.log.info({ inboundId: o.inboundId, outcome: o.status === 'processed' ? o.kind : o.status, ticket: f?.ticketRef ?? undefined, latencyMs }, 'inbound outcome');
     }
   };
+  const instance = config.INSTANCE_NAME ?? `${hostname()}:${process.pid}`;
   const leadership = startListenerLeadership(deps, {
-    databaseUrl: config.DATABASE_URL, health, instance: config.INSTANCE_NAME ?? `${hostname()}:${process.pid}`, inbound,
+    databaseUrl: config.DATABASE_URL, health, instance, inbound,
     imap: {
       host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
       user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
@@ -78,6 +79,7 @@ export async function startOperations(config: Config, app: OperatedApp, opts: { 
     });
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
   }
+  deps.log.info({ instance, http: config.HTTP_PORT > 0 ? `${config.HTTP_HOST}:${config.HTTP_PORT}` : null }, 'operations started');
   return {
     leadership, http,
     async stop() {
