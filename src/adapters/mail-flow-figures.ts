@@ -67,3 +67,9 @@ export async function bounceWindow(db: Db, since: Date): Promise<BounceWindow> {
                                  (select count(*) from outbox where bounced_at > ?) as bounced`, [since, since]) as { rows: { sent: number; bounced: number }[] };
   return { sent: num(r.rows[0]?.sent), bounced: num(r.rows[0]?.bounced) };
 }
+
+/** Emails that failed for good since `since`. */
+export async function failedSince(db: Db, since: Date): Promise<number> {
+  const r = await db.raw(`select count(*) as n from outbox where status = 'failed' and coalesce(failed_at, created_at) > ?`, [since]) as { rows: { n: number }[] };
+  return num(r.rows[0]?.n);
+}

@@ -7,6 +7,7 @@ import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, duration, email, localized, ROLE_NAMES } from './policy-types.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
+import { alertsSchema } from './alert-policy.ts';
 
 export { COMMANDS, ROLE_NAMES, type Actor, type Audience, type CommandName, type RoleName } from './policy-types.ts';
 
@@ -65,6 +66,7 @@ const policySchema = z.object({
   ...escalationRules,
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
+  alerts: alertsSchema(audience),
 }).strict();
 
 function isTimeZone(tz: string): boolean {
@@ -82,6 +84,7 @@ export type Department = Policy['departments'][number];
 export type LadderLevel = Policy['ladder'][number];
 export type Priority = Policy['priorities'][number];
 export type ReportsPolicy = Policy['reports'];
+export type AlertsPolicy = Policy['alerts'];
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';

@@ -9,7 +9,10 @@ import { inboundFacts } from '../adapters/inbound-outcome-facts.ts';
 import { mailFlowFigures, type MailFlowFigures } from '../adapters/mail-flow-figures.ts';
 import type { MailerOptions } from '../adapters/mailer.ts';
 import { Metrics } from '../adapters/metrics-registry.ts';
+import { openIncidents } from '../adapters/incident-store.ts';
 import { startProbes } from '../adapters/service-probes.ts';
+import { checkMailFlow } from '../app/mail-flow-alerts.ts';
+import { LISTENER_STALE_MS } from './operations-status.ts';
 import type { Queues } from '../adapters/queue.ts';
 import type { ServiceHealth } from '../adapters/service-health.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
@@ -52,7 +55,7 @@ export async function startOperations(config: Config, app: OperatedApp, opts: { 
   const queueList = [queues.outbound, queues.deadlines, queues.reports, queues.reviews];
   const metrics = new Metrics({
     figures, health, queues: queueList,
-    listener: () => leadership, openIncidents: () => Promise.resolve([]), now: () => deps.clock.now(),
+    listener: () => leadership, openIncidents: () => openIncidents(deps.db), now: () => deps.clock.now(),
   });
   const inbound: InboundObserver = async (outcomes) => {
     const facts = await inboundFacts(deps.db, outcomes.map((o) => o.inboundId));
@@ -79,10 +82,21 @@ export async function startOperations(config: Config, app: OperatedApp, opts: { 
     });
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
   }
+  // Every instance looks; the incidents table makes each incident open and close (and email) once.
+  let checking = false;
+  const alerts = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    checkMailFlow(deps, { smtpUsable: health.usable('smtp'), listenerStaleMs: LISTENER_STALE_MS })
+      .catch((err: unknown) => { deps.log.debug({ err }, 'mail-flow check failed (a service is down; it is reported as such)'); })
+      .finally(() => { checking = false; });
+  }, deps.policy.alerts.check_every);
+  alerts.unref();
   deps.log.info({ instance, http: config.HTTP_PORT > 0 ? `${config.HTTP_HOST}:${config.HTTP_PORT}` : null }, 'operations started');
   return {
     leadership, http,
     async stop() {
+      clearInterval(alerts);
       await http?.close();
       await leadership.stop();
       probes.stop();

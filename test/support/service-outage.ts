@@ -4,8 +4,11 @@
  * A restarted server has a new PID, so `stopRestarted` must run before the instance's own `stop()`.
  */
 import { execFileSync } from 'node:child_process';
+import { chown, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunningServices } from '../../scripts/services.ts';
+import { replaceFile } from '../../scripts/services/files.ts';
 import { findExecutable, findPostgresBin } from '../../scripts/services/packages.ts';
 import { isRoot } from '../../scripts/services/system-users.ts';
 
@@ -49,4 +52,19 @@ export function imapSessions(svc: RunningServices, user: string): number {
 export function stopRestarted(svc: RunningServices, o: { postgres: boolean; dovecot: boolean }): void {
   try { if (o.postgres) stopPostgres(svc); } catch { /* not running */ }
   try { if (o.dovecot) stopDovecot(svc); } catch { /* not running */ }
+}
+
+/**
+ * Gives one mailbox another password (Dovecot re-reads its passwd-file within a second) and ends its open
+ * sessions: the next login with the old password is refused, as when an administrator changes it.
+ */
+export async function changePassword(svc: RunningServices, user: string, password: string): Promise<void> {
+  const file = join(svc.dir, 'users');
+  const info = await stat(file);
+  const text = (await readFile(file, 'utf8')).split('\n')
+    .map((l) => l.startsWith(`${user}:`) ? `${user}:{PLAIN}${password}::::::` : l).join('\n');
+  await replaceFile(file, text, info.mode & 0o777, async (tmp) => { await chown(tmp, info.uid, info.gid); });
+  // Dovecot looks at the file again at most once per wall-clock second.
+  await sleep(1100);
+  execFileSync(findExecutable('doveadm') ?? 'doveadm', ['-c', dovecotConf(svc), 'kick', user], { stdio: 'ignore' });
 }
