@@ -15,6 +15,7 @@ import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
+import { registerStatusCommand } from './status-cli.ts';
 import { printTable } from './table.ts';
 import { registerOutboxCommands } from './outbox-cli.ts';
 import { describeError, TasaeedError } from '../errors.ts';
@@ -146,6 +147,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
   });
 
 registerReportCommand(program, withApp);
+registerStatusCommand(program, withApp, () => loadConfig());
 
 program.command('review').description('policy review (escalation policy, step 12)').command('open')
   .description('open the review ticket for the last complete period now (once per period)')

@@ -1,10 +1,10 @@
 /** Wires configuration, policy, database, queues, workers and the IMAP listener into a running tasaeed. */
-import type { ImapListener } from '../adapters/imap.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import type { Config } from '../adapters/config.ts';
 import { createLogger, type Logger } from '../adapters/logger.ts';
 import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
+import { smtpOptions } from '../adapters/mail-options.ts';
 import { createMailer } from '../adapters/mailer.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
@@ -16,8 +16,8 @@ import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { isTransient } from '../errors.ts';
 import { Directory } from '../domain/directory.ts';
-import { createImapListener } from './imap-listener.ts';
 import { IngestDriver } from './ingest-driver.ts';
+import { startOperations } from './operations.ts';
 import { checkServices } from './startup-checks.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
@@ -36,10 +36,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
-  const mailer = createMailer({
-    host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
-    user: config.SMTP_USER, password: config.SMTP_PASSWORD,
-  });
+  const mailer = createMailer(smtpOptions(config));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
@@ -77,14 +74,11 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const recovery = watchRecovery(app, workers, config);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
-  const listener: ImapListener = createImapListener(deps, {
-    host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
-  }, health, driver);
   if (config.IMAP_TLS_INSECURE) deps.log.warn({ setting: 'IMAP_TLS_INSECURE' }, 'IMAP certificates are NOT verified (IMAP_TLS_INSECURE=true): anyone on the path can read the Core mailbox password');
-  await listener.start();
+  // Probes, HTTP, metrics, alerts, and the IMAP listener on the one instance that holds its lease.
+  const operations = await startOperations(config, app, driver);
   // The safety scan: no message ever waits for another email to arrive.
-  const scan = setInterval(() => { listener.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
+  const scan = setInterval(() => { operations.leadership.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
   scan.unref();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   catchUpReports(deps).catch((err: unknown) => { deps.log.warn({ err }, 'catching up missed reports failed; the next start tries again'); });
@@ -94,7 +88,7 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
       clearInterval(scan);
       recovery.stop();
       await driver.stop();
-      await listener.stop();
+      await operations.stop();
       await workers.close();
       await app.close();
     },

@@ -1,4 +1,5 @@
 /** `tasaeed quarantine list | show <id> | retry <id>`: messages kept with a reason instead of being acted on. */
+import { imapOptions } from '../adapters/mail-options.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../adapters/config.ts';
 import { fetchWholeMessage } from '../adapters/imap-refetch.ts';
@@ -48,7 +49,7 @@ export function registerQuarantineCommands(program: Command, withApp: WithApp): 
       await withApp(async (app) => {
         const id = idOf(text);
         const c = loadConfig();
-        const account = { host: c.IMAP_HOST, port: c.IMAP_PORT, secure: c.IMAP_SECURE, user: c.IMAP_USER, password: c.IMAP_PASSWORD };
+        const account = imapOptions(c);
         const out = await retryQuarantined(app.deps, id, (where) => fetchWholeMessage(account, where));
         if (out === undefined) throw new QuarantineError(`message ${id} is being processed by a running tasaeed; see \`tasaeed quarantine show ${id}\``);
         console.log(o.json === true ? JSON.stringify(out) : `#${id}: ${out.status} ${out.kind} — ${out.reason}`);

@@ -3,6 +3,7 @@
  * STARTUP_TIMEOUT. Every failure is reported in one go, each line naming the setting and the service, and the
  * daemon exits non-zero instead of retrying for ever with workers running.
  */
+import { imapOptions, smtpOptions } from '../adapters/mail-options.ts';
 import { probeImap, probePostgres, probeRedis, probeSmtp, type ProbeResult } from '../adapters/service-probes.ts';
 import type { Config } from '../adapters/config.ts';
 import { TasaeedError, describeError } from '../errors.ts';
@@ -24,14 +25,8 @@ export async function checkServices(config: Config): Promise<ProbeResult[]> {
   const results = await Promise.allSettled([
     within(ms, 'DATABASE_URL', 'PostgreSQL', probePostgres(config, inner)),
     within(ms, 'REDIS_URL', 'Redis', probeRedis(config, inner)),
-    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap({
-      host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-      user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
-    }, inner)),
-    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp({
-      host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
-      user: config.SMTP_USER, password: config.SMTP_PASSWORD,
-    }, inner)),
+    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap(imapOptions(config), inner)),
+    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp(smtpOptions(config), inner)),
   ]);
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) {
