@@ -39,6 +39,11 @@ const schema = z.object({
   INBOUND_AUTH_DNS_FILE: z.string().optional(),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
+  /** The HTTP server (health endpoints and the web desk); 0 or unset: no HTTP. */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** The desk's public base URL: emails link ticket references to it; unset, no links. */
+  DESK_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -23,7 +23,8 @@ export class Templates {
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(private readonly dir = root) {
-    for (const locale of readdirSync(dir)) {
+    // templates/desk holds the web desk's pages (src/entry/desk/views.ts), not a locale.
+    for (const locale of readdirSync(dir).filter((d) => d !== 'desk')) {
       const hb = Handlebars.create();
       hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
       hb.registerHelper('inc', (n: unknown) => Number(n) + 1);

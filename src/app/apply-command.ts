@@ -49,6 +49,12 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
       en: 'the reply did not come through the signed reply address we sent you for this ticket, so your identity cannot be verified. Use "Reply" on the ticket email itself.',
     } };
   }
+  return roleRefusal(deps, ticket, sender, c);
+}
+
+/** Why the policy does not let this person apply this command to this ticket (email and web alike). */
+export function roleRefusal(deps: AppDeps, ticket: Ticket, sender: string, c: ParsedCommand): Refusal | undefined {
+  const command = commandLabel(c);
   if (c.name === 'unknown') {
     return { command, reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } };
   }
@@ -66,7 +72,7 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
   return undefined;
 }
 
-async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<CommandOutcome> {
+export async function runCommand(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<CommandOutcome> {
   switch (c.name) {
     case 'resolve': return await resolve(ctx, c);
     case 'route': return await route(ctx, c);
@@ -95,7 +101,7 @@ export async function applyReply(tx: Tx, deps: AppDeps, ticket: Ticket, mail: In
     ?? (command.name === 'unknown' ? undefined : await senderAuthRefusal(tx, deps, { ticket, mail, inboundId, command: commandLabel(command) }));
   const outcome = refusal !== undefined || command.name === 'unknown'
     ? { refusal: refusal ?? { command: commandLabel(command), reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } } }
-    : await run({ tx, deps, ticket, sender, inboundId }, command);
+    : await runCommand({ tx, deps, ticket, sender, inboundId }, command);
   if ('refusal' in outcome) {
     const r = outcome.refusal;
     return { effects: await refuse(tx, deps, ticket, sender, inboundId, r), reason: `${r.command} refused: ${r.reason.en}` };

@@ -15,6 +15,7 @@ import { catchUpReports } from '../app/report-run.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Directory } from '../domain/directory.ts';
+import { serveDesk } from './desk/serve.ts';
 import { createImapListener } from './imap-listener.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
@@ -38,7 +39,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   });
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
-    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
+    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(), deskUrl: config.DESK_URL,
     inbound: {
       authMode: config.INBOUND_AUTH,
       verifier: config.INBOUND_AUTH === 'off' ? undefined : mailauthVerifier(createResolver(config.INBOUND_AUTH_DNS_FILE)),
@@ -74,6 +75,8 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
     user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
   });
+  // The web desk; the operations HTTP server (issue 11) will take the plugin instead.
+  const desk = config.HTTP_PORT === 0 ? undefined : await serveDesk(deps, { host: config.HTTP_HOST, port: config.HTTP_PORT, deskUrl: config.DESK_URL });
   await listener.start();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   void catchUpReports(deps);
@@ -81,6 +84,7 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     ...app,
     async close() {
       clearInterval(timer);
+      await desk?.close();
       await listener.stop();
       await workers.close();
       await app.close();
