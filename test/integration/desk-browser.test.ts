@@ -159,7 +159,6 @@ describe('the web desk', () => {
       expect(mail.text).toContain('تأخر شركة النقل');
       const ev = await inst.db('ticket_events').where({ kind: 'resolved' }).first('source', 'actor') as { source: string; actor: string };
       expect(ev).toEqual({ source: 'web', actor: inst.addr('head.ops') });
-      if (shots !== undefined) await page.screenshot({ path: join(shots, 'desk-ticket-ar-1280.png'), fullPage: true });
     } finally {
       await context.close();
     }
@@ -209,6 +208,76 @@ describe('the web desk', () => {
       expect((await context.cookies()).some((c) => c.name === 'tasaeed_session')).toBe(false);
     } finally {
       await context.close();
+    }
+  });
+});
+
+interface Layout { htmlDir: string; bodyDir: string; overflows: string[]; pageWidth: number; titleGap: number }
+
+/** The little of the DOM the probe uses (the project's TypeScript setup has no DOM library). */
+interface El {
+  tagName: string; textContent: string | null; clientWidth: number; scrollWidth: number;
+  closest(selector: string): El | null; getBoundingClientRect(): { left: number; right: number };
+}
+interface PageGlobals {
+  document: {
+    documentElement: { dir: string; scrollWidth: number }; body: El;
+    querySelector(selector: string): El | null; querySelectorAll(selector: string): ArrayLike<El>;
+    createRange(): { selectNodeContents(el: El): void; getBoundingClientRect(): { left: number; right: number } };
+  };
+  getComputedStyle: (el: El) => { direction: string };
+}
+
+/** Runs in the page: the direction, anything wider than its box (tables scroll inside .scroll on purpose), and
+ * how far the title's text stands from the start edge of its box (right in Arabic, left in English). */
+function inspect(): Layout {
+  const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+  const all = Array.from(document.querySelectorAll('body *'));
+  const h1 = document.querySelector('h1');
+  let titleGap = Number.NaN;
+  if (h1 !== null) {
+    const range = document.createRange();
+    range.selectNodeContents(h1);
+    const box = h1.getBoundingClientRect();
+    const text = range.getBoundingClientRect();
+    titleGap = document.documentElement.dir === 'rtl' ? box.right - text.right : text.left - box.left;
+  }
+  return {
+    htmlDir: document.documentElement.dir,
+    bodyDir: getComputedStyle(document.body).direction,
+    overflows: all.filter((el) => el.closest('.scroll') === null && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `<${el.tagName.toLowerCase()}> «${(el.textContent ?? '').trim().slice(0, 40)}» ${el.scrollWidth}px in ${el.clientWidth}px`),
+    pageWidth: document.documentElement.scrollWidth,
+    titleGap,
+  };
+}
+
+describe.each([
+  { lang: 'ar', local: 'head.ops', dir: 'rtl' },
+  { lang: 'en', local: 'head.fin', dir: 'ltr' },
+] as const)('the desk in $lang', ({ lang, local, dir }) => {
+  let context: BrowserContext;
+  beforeAll(async () => { context = (await signIn(local)).context; }, 120_000);
+  afterAll(async () => { await context.close(); });
+
+  it.each([390, 1280])('lays out the list and a ticket with nothing overflowing at %i px', async (width) => {
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width, height: 900 });
+      const ref = lang === 'ar' ? refs.shipment : refs.invoice;
+      for (const [name, path] of [['list', '/'], ['ticket', `/tickets/${ref}`]] as const) {
+        const res = await page.goto(`${base}${path}`);
+        expect(res?.status()).toBe(200);
+        const layout = await page.evaluate(inspect);
+        expect(layout.htmlDir).toBe(dir);
+        expect(layout.bodyDir).toBe(dir);
+        expect(layout.overflows).toEqual([]);
+        expect(layout.pageWidth).toBeLessThanOrEqual(width);
+        expect(Math.abs(layout.titleGap)).toBeLessThan(2);
+        if (shots !== undefined) await page.screenshot({ path: join(shots, `desk-${name}-${lang}-${width}.png`), fullPage: name === 'list' });
+      }
+    } finally {
+      await page.close();
     }
   });
 });

@@ -8,7 +8,7 @@
     (UNITS[lang] || UNITS.en).forEach(function (u) {
       var n = Math.floor(rest / u[0]);
       rest -= n * u[0];
-      if (n > 0 && parts.length < 2) parts.push(n + ' ' + (n === 1 || n > 10 ? u[1] : u[2]));
+      if (n > 0 && parts.length < 2) parts.push(n + ' ' + (lang === 'ar' ? (n === 1 || n > 10 ? u[1] : u[2]) : (n === 1 ? u[1] : u[2])));
     });
     if (parts.length === 0) parts.push(lang === 'ar' ? 'أقل من دقيقة' : 'under a minute');
     return parts.join(lang === 'ar' ? ' و' : ' ');
