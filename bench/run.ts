@@ -20,8 +20,9 @@ import { memory } from './scenarios/memory.ts';
 import { timers } from './scenarios/timers.ts';
 import { reports } from './scenarios/reports.ts';
 import { classify } from './scenarios/classify.ts';
+import { desk } from './scenarios/desk.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, desk];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md

@@ -41,6 +41,11 @@ export async function up(knex: Knex): Promise<void> {
         'إأآٱىة', 'اااايه'))
     $$;
 
+    -- Search by substring of the folded text, with trigram indexes (pg_trgm ships with PostgreSQL and is trusted).
+    create extension if not exists pg_trgm;
+    create index tickets_search_idx on tickets using gin (tasaeed_fold(ref || ' ' || subject || ' ' || description) gin_trgm_ops);
+    create index ticket_events_search_idx on ticket_events using gin (tasaeed_fold(data::text) gin_trgm_ops);
+
     -- The desk's list: newest first within the filters it offers.
     create index tickets_department_idx on tickets (department_key, id);
     create index tickets_owner_idx on tickets (owner_email, id);
@@ -50,7 +55,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
-    drop index if exists tickets_department_idx, tickets_owner_idx, tickets_originator_idx;
+    drop index if exists tickets_department_idx, tickets_owner_idx, tickets_originator_idx, tickets_search_idx, ticket_events_search_idx;
     drop function if exists tasaeed_fold(text);
     alter table ticket_events drop column source;
     delete from outbox where template = 'desk-sign-in';
