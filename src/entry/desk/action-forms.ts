@@ -52,8 +52,8 @@ export function commandOf(action: WebAction, body: Record<string, unknown>): Web
   if (action === 'resolve') {
     return { name: 'resolve', rootCause: field(body, 'rootCause'), prevention: field(body, 'prevention'), text: field(body, 'comment') };
   }
-  const arg = field(body, 'arg').split('\n')[0] ?? '';
   const text = field(body, 'text');
+  const arg = (field(body, 'arg') || text).split('\n')[0]?.trim() ?? '';
   // In an email, #عميل/#تواصل take the argument on the command line and the rest on the lines below it.
   const joined = action === 'customer' || action === 'contact' ? [arg, text].filter((s) => s !== '').join('\n') : text || arg;
   return { name: action, arg, text: joined };
