@@ -55,7 +55,7 @@ export const desk: Scenario = {
     };
     const core = await cookieFor(app.deps.policy.core.members[0] ?? '');
     const head = await cookieFor(app.deps.policy.departments[0]?.head ?? '');
-    const lastId = Number(((await inst.db('tickets').max('id as id').first()) as { id: number }).id);
+    const lastId = ((await inst.db('tickets').max('id as id').first()) as { id: number }).id;
     const time = async (url: string, cookie: string): Promise<{ median: number; p95: number }> => {
       const ms: number[] = [];
       for (let i = 0; i < RUNS + 3; i += 1) {
