@@ -157,6 +157,7 @@ describe('the web desk', () => {
       expect(await page.getByRole('status').textContent()).toContain('تم تنفيذ الأمر');
       const mail = await inst.waitForMail('clerk', (m) => (m.subject ?? '').includes(refs.shipment) && (m.text ?? '').includes('متابعة يومية'), 'the resolution email');
       expect(mail.text).toContain('تأخر شركة النقل');
+      expect(mail.html).toContain(`href="${base}/tickets/${refs.shipment}"`); // DESK_URL links the reference
       const ev = await inst.db('ticket_events').where({ kind: 'resolved' }).first('source', 'actor') as { source: string; actor: string };
       expect(ev).toEqual({ source: 'web', actor: inst.addr('head.ops') });
     } finally {

@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTickets } from '../../src/adapters/desk-read-model.ts';
 import { addEvent, insertTicket } from '../../src/adapters/ticket-store.ts';
 import { normalizeForMatch } from '../../src/domain/arabic-text.ts';
+import { Templates } from '../../src/adapters/templates.ts';
+import { buildReport } from '../../src/app/build-report.ts';
+import { Directory } from '../../src/domain/directory.ts';
+import { validatePolicy } from '../../src/domain/policy.ts';
+import { parsePeriod } from '../../src/domain/report-period.ts';
 import { Installation } from '../support/harness.ts';
 
 let inst: Installation;
@@ -52,5 +57,17 @@ describe('desk read model', () => {
       before = page.rows[page.rows.length - 1]?.id;
     }
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => 119 - 2 * i));
+  });
+
+  it('links each ticket reference in a report to its desk page when DESK_URL is set, and not otherwise', async () => {
+    const policy = validatePolicy(inst.policy);
+    const deps = { db: inst.db, policy, directory: new Directory(policy), templates: new Templates() };
+    const period = parsePeriod('day', '2026-11-30');
+    const opts = { locale: 'ar' as const, asOf: new Date('2026-12-01T04:30:00Z'), heads: [] };
+    const linked = await buildReport({ ...deps, deskUrl: 'https://desk.example.test/' }, 'daily', period, opts);
+    expect(linked.email.html).toContain('<a href="https://desk.example.test/tickets/T-000008">T-000008</a>');
+    const plain = await buildReport(deps, 'daily', period, opts);
+    expect(plain.email.html).toContain('T-000008');
+    expect(plain.email.html).not.toContain('/tickets/T-000008');
   });
 });
