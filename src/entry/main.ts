@@ -15,7 +15,7 @@ import { catchUpReports } from '../app/report-run.ts';
 import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Directory } from '../domain/directory.ts';
-import { serveDesk } from './desk/serve.ts';
+import type { DeskServer } from './desk/serve.ts';
 import { createImapListener } from './imap-listener.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
@@ -76,7 +76,9 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
   });
   // The web desk; the operations HTTP server (issue 11) will take the plugin instead.
-  const desk = config.HTTP_PORT === 0 ? undefined : await serveDesk(deps, { host: config.HTTP_HOST, port: config.HTTP_PORT, deskUrl: config.DESK_URL });
+  // Imported only when served, so a daemon without HTTP does not load Fastify.
+  const desk: DeskServer | undefined = config.HTTP_PORT === 0 ? undefined
+    : await (await import('./desk/serve.ts')).serveDesk(deps, { host: config.HTTP_HOST, port: config.HTTP_PORT, deskUrl: config.DESK_URL });
   await listener.start();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   void catchUpReports(deps);
