@@ -12,6 +12,7 @@ import { classifyFile } from '../app/classify-file.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { describeEvent } from '../domain/event-text.ts';
+import { registerDeskCommand } from './desk/desk-cli.ts';
 import { openApp, startApp, type App } from './main.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
@@ -148,6 +149,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
 
 registerReportCommand(program, withApp);
 registerStatusCommand(program, withApp, () => loadConfig());
+registerDeskCommand(program, withApp);
 
 program.command('review').description('policy review (escalation policy, step 12)').command('open')
   .description('open the review ticket for the last complete period now (once per period)')

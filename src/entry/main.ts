@@ -16,6 +16,7 @@ import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { isTransient } from '../errors.ts';
 import { Directory } from '../domain/directory.ts';
+import { deskFor } from './desk/plugin.ts';
 import { IngestDriver } from './ingest-driver.ts';
 import { startOperations } from './operations.ts';
 import { checkServices } from './startup-checks.ts';
@@ -39,7 +40,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const mailer = createMailer(smtpOptions(config));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
-    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
+    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(), deskUrl: config.DESK_URL,
     inbound: {
       authMode: config.INBOUND_AUTH,
       verifier: config.INBOUND_AUTH === 'off' ? undefined : mailauthVerifier(createResolver(config.INBOUND_AUTH_DNS_FILE)),
@@ -75,8 +76,9 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
   if (config.IMAP_TLS_INSECURE) deps.log.warn({ setting: 'IMAP_TLS_INSECURE' }, 'IMAP certificates are NOT verified (IMAP_TLS_INSECURE=true): anyone on the path can read the Core mailbox password');
-  // Probes, HTTP, metrics, alerts, and the IMAP listener on the one instance that holds its lease.
-  const operations = await startOperations(config, app, driver);
+  // Probes, HTTP (health, metrics, the web desk), alerts, and the IMAP listener on the one instance that holds its lease.
+  const desk = deskFor(deps, { deskUrl: config.DESK_URL, host: config.HTTP_HOST, port: config.HTTP_PORT });
+  const operations = await startOperations(config, app, driver, { plugins: [desk] });
   // The safety scan: no message ever waits for another email to arrive.
   const scan = setInterval(() => { operations.leadership.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
   scan.unref();

@@ -71,6 +71,8 @@ export async function startOperations(config: Config, app: OperatedApp, driver: 
     http = await buildHttpServer({
       log: deps.log, health, leader: () => leadership.leader, metrics, adminToken: config.ADMIN_TOKEN,
       queues: queueList, plugins: opts.plugins ?? [],
+      // Behind a TLS proxy (an https DESK_URL) the client's address and scheme come from X-Forwarded-*.
+      trustProxy: config.DESK_URL?.startsWith('https:') === true,
     });
     await http.listen({ port: config.HTTP_PORT, host: config.HTTP_HOST });
   }

@@ -19,11 +19,12 @@ export interface HttpServerOptions extends ReadinessSources {
   adminToken?: string | undefined;
   /** More routes on the same server (e.g. the web desk). */
   plugins?: readonly FastifyPluginAsync[];
+  trustProxy?: boolean;
 }
 
 export async function buildHttpServer(o: HttpServerOptions): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = o.log.child({ component: 'http' });
-  const app: FastifyInstance = Fastify({ loggerInstance, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({ loggerInstance, disableRequestLogging: true, trustProxy: o.trustProxy ?? false });
   await app.register(healthRoutes(o));
   await app.register(metricsRoute(o.metrics));
   if (o.adminToken !== undefined) await app.register(adminQueues({ token: o.adminToken, queues: o.queues }));
