@@ -5,6 +5,7 @@
  * same numbers — on to the policy's `reports.departments.forward_to`, with the note on top. Every reply is recorded
  * in report_actions; the sender is told what happened.
  */
+import { addReportAction, loadReportRun } from '../adapters/report-run-store.ts';
 import { addOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import type { Locale } from '../domain/dates.ts';
@@ -12,7 +13,7 @@ import type { Recipient } from '../domain/directory.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { stripQuoted } from '../domain/quote-strip.ts';
 import { parseReportCommand } from '../domain/report-command.ts';
-import { periodFromKey, type ReportKind } from '../domain/report-period.ts';
+import { periodFromKey } from '../domain/report-period.ts';
 import { reportRecipients } from '../domain/report-plan.ts';
 import { reportTitle } from '../domain/report-title.ts';
 import { findReportToken, verifyReportToken } from '../domain/report-reply-token.ts';
@@ -26,8 +27,6 @@ export interface ReportReplyOutcome {
   reason: string;
   effects: Effects;
 }
-
-interface Run { id: number; kind: ReportKind; period: string; late: boolean; created_at: Date }
 
 type Message = Record<Locale, string>;
 
@@ -53,14 +52,12 @@ export async function applyReportReply(
   const token = findReportToken(deps.policy.core.mailbox, mail.recipients);
   if (token === undefined) return undefined;
   const none: Effects = { outboxIds: [], timers: [] };
-  const run = await tx('report_runs').where({ id: token.runId }).first() as Run | undefined;
+  const run = await loadReportRun(tx, token.runId);
   if (run === undefined) return { status: 'quarantined', reason: `reply to report run ${token.runId}, which does not exist`, effects: none };
   const now = deps.clock.now();
   const sender = deps.directory.recipient(mail.from?.email ?? '');
   const record = async (kind: 'forward' | 'refused' | 'reply', note: string, reason: string | null): Promise<void> => {
-    await tx('report_actions').insert({
-      report_run_id: run.id, inbound_id: inboundId, kind, actor: sender.email, note, reason, created_at: now,
-    });
+    await addReportAction(tx, { runId: run.id, inboundId, kind, actor: sender.email, note, reason, at: now });
   };
   const period = periodFromKey(run.kind, run.period);
   const tell = async (to: Recipient, message: Message, ok: boolean): Promise<number[]> =>
