@@ -33,7 +33,12 @@ export async function resolve(c: CommandContext, cmd: Extract<ParsedCommand, { n
   }
   const { tx, deps, ticket, sender } = c;
   const now = deps.clock.now();
-  await updateTicket(tx, ticket.id, { status: 'resolved', root_cause: cmd.rootCause, preventive_measure: cmd.prevention, resolved_at: now, updated_at: now });
+  // Resolved while on hold: the hold ends here, and its time joins the time on hold (time to resolve leaves it out).
+  const held = ticket.hold === null ? {} : {
+    hold_since: null, hold_reason: null, hold_until: null, hold_remaining_ms: null,
+    held_ms: ticket.heldMs + Math.max(0, now.getTime() - ticket.hold.since.getTime()),
+  };
+  await updateTicket(tx, ticket.id, { status: 'resolved', root_cause: cmd.rootCause, preventive_measure: cmd.prevention, resolved_at: now, updated_at: now, ...held });
   await voidTimers(tx, ticket.id, now);
   const eventId = await addEvent(tx, {
     ticketId: ticket.id, kind: 'resolved', actor: sender, inboundId: c.inboundId, at: now,
