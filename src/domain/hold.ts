@@ -44,3 +44,23 @@ export function timeLeft(cal: BusinessCalendar, clock: ClockMode, now: Date, due
 export function resumedDeadline(cal: BusinessCalendar, clock: ClockMode, now: Date, remaining: number): Date {
   return addTime(cal, clock, now, remaining);
 }
+
+/** What each command that would move or fire the stopped clock cannot do on hold (the clause of the refusal). */
+const MOVES_THE_CLOCK: Readonly<Partial<Record<string, { ar: string; en: string }>>> = {
+  deadline: { ar: 'لا يُغيَّر موعدها', en: 'its deadline cannot be changed' },
+  priority: { ar: 'لا تُغيَّر أولويتها (فالأولوية تحدد مهلتها)', en: 'its priority (which sets its deadline) cannot be changed' },
+  escalate: { ar: 'لا تُصعَّد', en: 'it cannot be escalated' },
+};
+
+/**
+ * On hold the clock is stopped: no escalation, and the time left is kept as it was. #موعد, #أولوية and #تصعيد would
+ * move or fire that clock, so they are refused with the way out (resume first); other commands apply as usual.
+ */
+export function refusalOnHold(status: string, command: string): { ar: string; en: string } | undefined {
+  const clause = MOVES_THE_CLOCK[command];
+  if (status !== 'on_hold' || clause === undefined) return undefined;
+  return {
+    ar: `التذكرة في الانتظار وساعتها متوقفة، لذلك ${clause.ar} ما دامت في الانتظار. أرسلوا #استئناف أولاً ثم أعيدوا الأمر.`,
+    en: `the ticket is on hold and its clock is stopped, so ${clause.en} while it waits. Send #resume first, then the command again.`,
+  };
+}
