@@ -1,7 +1,7 @@
 /** Commands that change a ticket: #حل, #توجيه, #أولوية, #تعيين, #خطة, #موعد, #عميل. */
 import { addEvent, updateTicket } from '../adapters/ticket-store.ts';
 import { pendingEscalation, voidTimers } from '../adapters/timer-store.ts';
-import { addTime } from '../domain/business-calendar.ts';
+import { addTime, dayHours } from '../domain/business-calendar.ts';
 import { missingResolveFields, type ParsedCommand } from '../domain/commands.ts';
 import type { Locale } from '../domain/dates.ts';
 import { parseDeadlineArg } from '../domain/deadline-arg.ts';
@@ -136,7 +136,7 @@ export async function deadline(c: CommandContext, cmd: Generic): Promise<Handler
   const { tx, deps, ticket, sender } = c;
   const policy = deps.policy;
   const cal = businessCalendar(policy);
-  const parsed = parseDeadlineArg(cmd.arg, policy.timezone, cal.closesAt);
+  const parsed = parseDeadlineArg(cmd.arg, policy.timezone, (date) => dayHours(cal, date).closesAt);
   const example = { ar: '#موعد 48h\n#موعد 3 أيام\n#موعد 2026-12-01 14:00', en: '#deadline 48h\n#deadline 2026-12-01 14:00' };
   if (parsed === undefined) return refuseWith(`لم نفهم الموعد «${cmd.arg}».`, `"${cmd.arg}" is not a deadline we understand.`, example);
   const now = deps.clock.now();

@@ -18,10 +18,10 @@ const UNTIL = /\s*(?:^|\s)(?:حتى|لغاية|إلى حين|until)\s+(.+)$/iu;
  * Reads `<reason> [حتى|until <date or duration>]`; undefined when the `until` part cannot be read, so the sender is
  * told instead of the ticket waiting for ever.
  */
-export function parseHold(arg: string, now: Date, timeZone: string, endOfDayMinutes: number): HoldRequest | undefined {
+export function parseHold(arg: string, now: Date, timeZone: string, endOfDay: number | ((date: string) => number)): HoldRequest | undefined {
   const m = UNTIL.exec(arg);
   if (m === null) return { reason: arg.trim() };
-  const when = parseDeadlineArg(m[1] ?? '', timeZone, endOfDayMinutes);
+  const when = parseDeadlineArg(m[1] ?? '', timeZone, endOfDay);
   if (when === undefined) return undefined;
   const until = when.kind === 'instant' ? when.at : new Date(now.getTime() + when.ms);
   if (until <= now) return undefined;

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
-  addBusinessTime, businessTimeBetween, isBusinessTime, nextBusinessTime, type BusinessCalendar,
+  addBusinessTime, businessTimeBetween, dayHours, isBusinessTime, nextBusinessTime, type BusinessCalendar,
 } from '../../src/domain/business-calendar.ts';
 import { firstDeadline } from '../../src/domain/escalation-ladder.ts';
+import { parseDeadlineArg } from '../../src/domain/deadline-arg.ts';
 import { hijriDate } from '../../src/domain/hijri.ts';
 import { businessCalendar } from '../../src/domain/policy-calendar.ts';
 import { PolicyError, validatePolicy } from '../../src/domain/policy.ts';
@@ -81,6 +82,12 @@ describe('periods of other working hours', () => {
   it('moves the night to the next Ramadan opening, and counts only Ramadan hours between two instants', () => {
     expect(nextBusinessTime(ramadan, riyadh('2026-02-18T20:00:00')).toISOString()).toBe(iso('2026-02-19T09:00:00'));
     expect(businessTimeBetween(ramadan, riyadh('2026-02-17T08:00:00'), riyadh('2026-02-19T08:00:00'))).toBe(8 * H + 6 * H);
+  });
+
+  it('reads a bare date in #موعد or #انتظار … حتى as that day\'s closing: 15:00 in Ramadan, 16:00 otherwise', () => {
+    const closing = (date: string): number => dayHours(ramadan, date).closesAt;
+    expect(parseDeadlineArg('2026-02-22', 'Asia/Riyadh', closing)).toEqual({ kind: 'instant', at: riyadh('2026-02-22T15:00:00') });
+    expect(parseDeadlineArg('2026-02-17', 'Asia/Riyadh', closing)).toEqual({ kind: 'instant', at: riyadh('2026-02-17T16:00:00') });
   });
 
   it('takes announced dates for a Hijri month: Ramadan 1447 sighted a day late starts on Thursday', () => {
