@@ -66,10 +66,10 @@ const policySchema = z.object({
     resume: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
   ...escalationRules,
+  attachments: attachmentsPolicySchema,
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
   hold: holdPolicySchema,
-  attachments: attachmentsPolicySchema,
 }).strict();
 
 function isTimeZone(tz: string): boolean {
