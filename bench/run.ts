@@ -21,8 +21,9 @@ import { timers } from './scenarios/timers.ts';
 import { reports } from './scenarios/reports.ts';
 import { classify } from './scenarios/classify.ts';
 import { bigmail } from './scenarios/bigmail.ts';
+import { smtpOutage } from './scenarios/smtp-outage.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, bigmail];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, bigmail, smtpOutage];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md
