@@ -63,7 +63,7 @@ export const smtpOutage: Scenario = {
     const duringOutage = await inst.db('outbox').select('status').count('* as n').groupBy('status') as { status: string; n: string }[];
     const failedDuring = Number(duringOutage.find((s) => s.status === 'failed')?.n ?? 0);
     const sentDuring = Number(duringOutage.find((s) => s.status === 'sent')?.n ?? 0);
-    const maxAttempts = Number((await inst.db('outbox').max('attempts as m').first() as { m: number | null } | undefined)?.m ?? 0);
+    const maxAttempts = (await inst.db('outbox').max('attempts as m').first() as { m: number | null } | undefined)?.m ?? 0;
 
     const expected = await countOf(inst.db('outbox'));
     await relay.up();
