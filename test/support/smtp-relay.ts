@@ -3,7 +3,8 @@
  * delivers over LMTP, so recipients read it over IMAP. A test can take it down (nothing listens on its port),
  * bring it back on the same port, make it refuse some recipients for good (550), as a mail server does, or hold
  * every message it has received until the test lets it go (then it delivers and answers 250): the moment just
- * before the server's acceptance, which a fault test widens on purpose.
+ * before the server's acceptance, which a fault test widens on purpose. A held message whose client has gone by
+ * then is discarded, never delivered: the server never said it took it.
  */
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -18,6 +19,9 @@ export class SmtpRelay {
   readonly acceptedIds: string[] = [];
   /** Messages received in full and waiting for `release()` before they are delivered and answered. */
   held = 0;
+  /** Held messages dropped because their client disconnected before the answer. */
+  discarded = 0;
+  private readonly closed = new Set<string>();
   private gate: { opened: Promise<void>; open: () => void } | undefined;
 
   private constructor(readonly port: number, private readonly lmtpPort: number) {}
@@ -54,6 +58,7 @@ export class SmtpRelay {
         }
         cb();
       },
+      onClose: (session) => { this.closed.add(session.id); },
       onData: (stream, session, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -64,6 +69,10 @@ export class SmtpRelay {
           this.held += 1;
           gate.then(async () => {
             this.held -= 1;
+            if (this.closed.has(session.id)) {
+              this.discarded += 1;
+              throw new Error('the client disconnected before the answer');
+            }
             await relay.sendMail({ envelope: { from, to }, raw: Buffer.concat(chunks) });
           }).then(() => {
             this.accepted += 1;
