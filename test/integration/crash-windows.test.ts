@@ -120,6 +120,10 @@ describe('kill -9 between the mail server\'s acceptance and the "sent" mark', ()
     // The next email's copy arriving shows the restarted daemon is through its queue.
     await inst.appendToCore(escalation(3));
     await delivered(3);
+    // The width of the window in normal running: the server's 250 → the daemon's "sent" mark (its clock, then the UPDATE).
+    const marks = await outboxOf((await ticketOf(3))[0]?.id ?? 0);
+    const sentAt = await inst.db('outbox').whereIn('id', marks.map((r) => r.id)).select('message_id', 'sent_at') as { message_id: string; sent_at: Date }[];
+    console.log(`server's 250 → sent_at: ${sentAt.map((r) => `${String(r.sent_at.getTime() - (relay.acceptedAt.get(r.message_id) ?? 0))} ms`).join(', ')}`);
     expect(copiesOf(ref)(await inst.mailbox('head.fin'))).toHaveLength(1);
     expect(acksOf(ref)(await inst.mailbox('clerk'))).toHaveLength(1);
   });

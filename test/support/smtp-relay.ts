@@ -17,6 +17,8 @@ export class SmtpRelay {
   accepted = 0;
   /** The Message-ID of each message accepted, in order (a resend shows up twice). */
   readonly acceptedIds: string[] = [];
+  /** When (epoch ms) the 250 for each Message-ID was given, the last time it was accepted. */
+  readonly acceptedAt = new Map<string, number>();
   /** Messages received in full and waiting for `release()` before they are delivered and answered. */
   held = 0;
   /** Held messages dropped because their client disconnected before the answer. */
@@ -76,7 +78,9 @@ export class SmtpRelay {
             await relay.sendMail({ envelope: { from, to }, raw: Buffer.concat(chunks) });
           }).then(() => {
             this.accepted += 1;
-            this.acceptedIds.push(/^message-id:[ \t]*(<[^>\r\n]*>)/im.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? '');
+            const id = /^message-id:[ \t]*(<[^>\r\n]*>)/im.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? '';
+            this.acceptedIds.push(id);
+            this.acceptedAt.set(id, Date.now());
             cb();
           }, (err: unknown) => { cb(Object.assign(new Error(`4.3.0 relay failed: ${String(err)}`), { responseCode: 451 })); });
         });
