@@ -27,7 +27,7 @@ const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md
-  --scenario     run only these: ${SCENARIOS.map((s) => s.name).join(', ')}
+  --scenario     run only these: ${SCENARIOS.map((s) => s.name).join(', ')} (${SCENARIOS.filter((s) => s.namedOnly === true).map((s) => s.name).join(', ')} only when named)
   --json         print one JSON object per scenario on stdout (tables go to stderr)
   --no-write     do not update bench/results.json and BENCHMARKS.md after a full-size run`;
 
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) { process.stdout.write(`${USAGE}\n`); return 0; }
-  const wanted = values.scenario ?? SCENARIOS.map((s) => s.name);
+  const wanted = values.scenario ?? SCENARIOS.filter((s) => s.namedOnly !== true).map((s) => s.name);
   const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
   if (unknown.length > 0) { process.stderr.write(`unknown scenario: ${unknown.join(', ')}\n${USAGE}\n`); return 2; }
   const selected = SCENARIOS.filter((s) => wanted.includes(s.name));

@@ -23,6 +23,7 @@ interface OutboxRow { id: number; to_email: string; message_id: string; status: 
 export const smtpOutage: Scenario = {
   name: 'smtp-outage',
   title: 'SMTP outage: the mail server away for 30 minutes while escalations arrive, then back',
+  namedOnly: true,
   async run(ctx) {
     const outageMs = ctx.quick ? 30_000 : 30 * 60_000;
     const n = ctx.quick ? 5 : 50;
