@@ -99,14 +99,19 @@ describe('kill -9 between the mail server\'s acceptance and the "sent" mark', ()
       return r.length === 2 && relay.held === 2 ? r : undefined;
     }, 30_000);
     const lock = await holdLock(inst.db, 'select id from outbox where ticket_id = ? for update', [t?.id ?? 0]);
-    const before = relay.accepted;
-    relay.release();
-    const waiting = await waitFor('both "sent" marks to wait on the row lock', async () => {
-      const w = (await lockWaiters(inst.db)).filter((x) => /update "outbox"/i.test(x.query));
-      return w.length === 2 && relay.accepted === before + 2 ? w : undefined;
-    }, 30_000);
-    expect(relay.acceptedIds.slice(-2).sort()).toEqual(rows.map((r) => r.message_id).sort());
-    return { rows, lock, waiting, ticketId: t?.id ?? 0, ref: t?.ref ?? '' };
+    try {
+      const before = relay.accepted;
+      relay.release();
+      const waiting = await waitFor('both "sent" marks to wait on the row lock', async () => {
+        const w = (await lockWaiters(inst.db)).filter((x) => /update "outbox"/i.test(x.query));
+        return w.length === 2 && relay.accepted === before + 2 ? w : undefined;
+      }, 30_000);
+      expect(relay.acceptedIds.slice(-2).sort()).toEqual(rows.map((r) => r.message_id).sort());
+      return { rows, lock, waiting, ticketId: t?.id ?? 0, ref: t?.ref ?? '' };
+    } catch (err) {
+      await lock.release(); // a failed test must not leave the daemon and the pool waiting on it
+      throw err;
+    }
   }
 
   it('sends nothing twice when the daemon dies with its UPDATE already at PostgreSQL (it still commits)', { timeout: 90_000 }, async () => {
