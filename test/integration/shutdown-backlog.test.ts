@@ -7,7 +7,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arabicEmail, Installation, waitFor } from '../support/harness.ts';
 
-const BACKLOG = 1000;
+const BACKLOG = 500;
 const SHUTDOWN_MS = 4000;
 /** A loaded CI machine: process start-up to signal handling, and the exit itself. */
 const SLACK_MS = 3000;
