@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor, type Installation } from './harness.ts';
+import { killNow, waitFor, type Installation } from './harness.ts';
 
 export class Daemon {
   private child: ChildProcess | undefined;
@@ -35,11 +35,7 @@ export class Daemon {
   get running(): boolean { return this.child?.exitCode === null; }
 
   async kill(): Promise<void> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await killNow(this.child);
   }
 
   async stop(): Promise<void> {

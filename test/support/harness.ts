@@ -20,6 +20,14 @@ import { readRunningServices, type ServiceEnv } from '../../scripts/services.ts'
 
 export const PASSWORD = 'pw';
 
+/** kill -9 of a child process, resolved once it is gone (nothing when it is not running). */
+export async function killNow(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
   for (;;) {
@@ -164,11 +172,7 @@ export class Installation {
 
   /** kill -9: no chance to finish anything. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await killNow(this.child);
     this.child = undefined;
   }
 
