@@ -37,7 +37,7 @@ export class Metrics {
     unprocessed: this.gauge('tasaeed_inbound_stored_unprocessed', 'Inbound messages stored and not processed yet'),
     quarantined: this.gauge('tasaeed_inbound_quarantined', 'Inbound messages kept aside with a reason'),
     unfetched: this.gauge('tasaeed_imap_unfetched', 'Messages found in the mailbox and not yet fetched (on the listener holder)'),
-    outbox: this.gauge('tasaeed_outbox_emails', 'Outbox emails by status', ['status']),
+    outbox: this.gauge('tasaeed_outbox_emails', 'Outbox emails by status (sent: in the last 24 hours)', ['status']),
     oldestUnsent: this.gauge('tasaeed_outbox_oldest_unsent_seconds', 'Age of the oldest email not sent yet (0: none)'),
     timerLag: this.gauge('tasaeed_timer_lag_seconds', 'Now minus the due time of the oldest due and unfired deadline (0: none)'),
     overdue: this.gauge('tasaeed_timers_overdue', 'Deadlines due and not fired yet'),

@@ -23,7 +23,7 @@ function printStatus(s: OperationsStatus): void {
   console.log('\nqueues:');
   printTable(Object.entries(s.queues).map(([queue, c]) => ({ queue, ...c })));
   const o = s.outbox;
-  console.log(`\noutbox: ${o.pending} pending, ${o.retrying} retrying, ${o.sent} sent, ${o.failed} failed, ${o.bounced} bounced; oldest unsent ${o.oldestUnsentAt === null ? '—' : `${iso(o.oldestUnsentAt)} (${o.oldestUnsentSeconds} s)`}`);
+  console.log(`\noutbox: ${o.pending} pending, ${o.retrying} retrying, ${o.sent} sent in 24 h, ${o.failed} failed, ${o.bounced} bounced; oldest unsent ${o.oldestUnsentAt === null ? '—' : `${iso(o.oldestUnsentAt)} (${o.oldestUnsentSeconds} s)`}`);
   console.log(`timers: ${s.timers.overdue} overdue${s.timers.overdue > 0 ? ` (oldest due ${iso(s.timers.oldestDueAt)}, ${s.timers.lagSeconds} s late)` : ''}; pending ${JSON.stringify(s.timers.pending)}`);
   console.log(`quarantine: ${s.quarantine.count}; stored and not processed: ${s.quarantine.storedUnprocessed}`);
   console.log('\nreports (last run):');
