@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
+import { checkMailAuth, mailAuthSettings } from './mail-auth-config.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -23,7 +24,7 @@ const schema = z.object({
   IMAP_PORT: port.default(993),
   IMAP_SECURE: bool.default(true),
   IMAP_USER: z.string().min(1),
-  IMAP_PASSWORD: z.string().min(1),
+  IMAP_PASSWORD: z.string().optional(),
   IMAP_MAILBOX: z.string().default('INBOX'),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: port.default(587),
@@ -40,7 +41,9 @@ const schema = z.object({
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+  // How tasaeed signs in to IMAP and SMTP (password or OAuth2) and which certificates it trusts (issue 12).
+  ...mailAuthSettings,
+}).superRefine(checkMailAuth);
 
 export type Config = Readonly<z.output<typeof schema>>;
 

@@ -4,6 +4,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Logger } from './logger.ts';
+import type { ImapConnector } from './mail-connection.ts';
 
 /** Messages per FETCH: the next chunk is fetched while the previous one is processed. */
 const FETCH_CHUNK = 200;
@@ -19,11 +20,8 @@ export interface MailboxSession {
 }
 
 export interface ImapOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
+  /** Host, port, TLS and sign-in for each (re)connect (mail-connection.ts): a fresh OAuth2 token every time. */
+  connection: ImapConnector;
   mailbox: string;
 }
 
@@ -41,6 +39,8 @@ export class ImapListener {
   private again = false;
   private busy = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The server refused the last sign-in: ask for a new OAuth2 token, not the cached one. */
+  private renewToken = false;
 
   constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger) {}
 
@@ -51,9 +51,7 @@ export class ImapListener {
 
   private async connect(): Promise<void> {
     const client = new ImapFlow({
-      host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
-      auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
-      tls: { rejectUnauthorized: false },
+      ...await this.opts.connection(this.renewToken), logger: false, emitLogs: false,
       // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
       autoIdleDelay: 20,
     });
@@ -63,7 +61,11 @@ export class ImapListener {
       if (this.running) this.scheduleReconnect();
     });
     client.on('exists', () => { this.kick(); });
-    await client.connect();
+    await client.connect().catch((err: unknown) => {
+      this.renewToken = (err as { authenticationFailed?: unknown }).authenticationFailed === true;
+      throw err;
+    });
+    this.renewToken = false;
     const box = await client.mailboxOpen(this.opts.mailbox);
     this.client = client;
     this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');

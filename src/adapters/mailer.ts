@@ -21,21 +21,11 @@ export interface Mailer {
   close(): void;
 }
 
-export interface MailerOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  lmtp: boolean;
-  user?: string | undefined;
-  password?: string | undefined;
-}
+/** Host, port, TLS and sign-in, from `smtpTransportOptions` (mail-connection.ts). */
+export type MailerOptions = SMTPTransport.Options;
 
-export function createMailer(o: MailerOptions): Mailer {
+export function createMailer(options: MailerOptions): Mailer {
   // LMTP (local delivery) cannot be pooled; SMTP uses one connection per send, which the worker's concurrency bounds.
-  const options: SMTPTransport.Options = {
-    host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
-    ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
-  };
   const transport = nodemailer.createTransport(options);
   return {
     async send(m) {

@@ -6,6 +6,9 @@ import { createLogger, type Logger } from '../adapters/logger.ts';
 import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
 import { createMailer } from '../adapters/mailer.ts';
+import { imapConnector, smtpTransportOptions, warnInsecureTls } from '../adapters/mail-connection.ts';
+import { mailTokens } from '../adapters/oauth/token-provider.ts';
+import type { TokenCache } from '../adapters/oauth/token-cache.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
 import { Templates } from '../adapters/templates.ts';
@@ -21,6 +24,8 @@ import { startWorkers, type RunningWorkers } from './workers.ts';
 export interface App {
   deps: SendDeps;
   queues: Queues;
+  /** The OAuth2 token cache shared by SMTP and IMAP, when either signs in with OAuth2. */
+  tokens: TokenCache | undefined;
   close(): Promise<void>;
 }
 
@@ -32,10 +37,8 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
-  const mailer = createMailer({
-    host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
-    user: config.SMTP_USER, password: config.SMTP_PASSWORD,
-  });
+  const tokens = mailTokens(config);
+  const mailer = createMailer(smtpTransportOptions(config, tokens));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
@@ -46,7 +49,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
     },
   };
   return {
-    deps, queues,
+    deps, queues, tokens,
     async close() {
       await queues.close();
       mailer.close();
@@ -70,10 +73,8 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     }, (err: unknown) => { deps.log.warn({ err }, 'reconcile failed'); });
   }, config.RECONCILE_EVERY);
   timer.unref();
-  const listener: ImapListener = createImapListener(deps, {
-    host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX,
-  });
+  warnInsecureTls(config, deps.log);
+  const listener: ImapListener = createImapListener(deps, { connection: imapConnector(config, app.tokens), mailbox: config.IMAP_MAILBOX });
   await listener.start();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   void catchUpReports(deps);
