@@ -4,7 +4,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import type { Logger } from './logger.ts';
-import type { ImapConnector } from './mail-connection.ts';
+import { certificateProblem, type ImapConnector } from './mail-connection.ts';
 
 /** Messages per FETCH: the next chunk is fetched while the previous one is processed. */
 const FETCH_CHUNK = 200;
@@ -63,7 +63,7 @@ export class ImapListener {
     client.on('exists', () => { this.kick(); });
     await client.connect().catch((err: unknown) => {
       this.renewToken = (err as { authenticationFailed?: unknown }).authenticationFailed === true;
-      throw err;
+      throw certificateProblem(err, 'imap') ?? err;
     });
     this.renewToken = false;
     const box = await client.mailboxOpen(this.opts.mailbox);

@@ -18,14 +18,14 @@ export interface GenericOAuthSettings {
 const REFUSALS = new Set(['invalid_client', 'invalid_grant', 'unauthorized_client', 'invalid_scope', 'access_denied', 'unsupported_grant_type']);
 
 /** The typed error for a token endpoint's answer: refused (permanent) or unavailable (transient). */
-export function tokenEndpointError(status: number, body: unknown, settings: { refused: string; endpoint: string }, cause?: unknown): TasaeedError {
+export function tokenEndpointError(status: number, body: unknown, settings: { grant: string; client: string; endpoint: string }, cause?: unknown): TasaeedError {
   const b = typeof body === 'object' && body !== null ? body as { error?: unknown; error_description?: unknown } : {};
   const code = typeof b.error === 'string' ? b.error : undefined;
   const detail = [code, typeof b.error_description === 'string' ? b.error_description : undefined].filter((x) => x !== undefined).join(': ');
   const said = `${String(status)}${detail === '' ? '' : ` ${detail}`}`;
   if ((code !== undefined && REFUSALS.has(code)) || status === 400 || status === 401 || status === 403) {
     // invalid_grant names the grant (refresh token, consent); anything else the client's own credentials.
-    const setting = code === 'invalid_grant' ? settings.refused : 'OAUTH_CLIENT_ID';
+    const setting = code === 'invalid_grant' ? settings.grant : settings.client;
     return new TasaeedError('OAUTH_TOKEN_REFUSED', `the authorization server refused a token (${said}); check ${setting}`, { setting, cause });
   }
   return new TasaeedError('OAUTH_UNAVAILABLE', `the token endpoint answered ${said}`, { setting: settings.endpoint, cause });
@@ -43,7 +43,11 @@ function form(s: GenericOAuthSettings, refreshToken: string | undefined): URLSea
 export function genericTokenSource(s: GenericOAuthSettings, now: () => number = Date.now): TokenSource {
   // A server that rotates refresh tokens answers with a new one; the newest is kept for the next request.
   let refreshToken = s.refreshToken;
-  const settings = { refused: refreshToken === undefined ? 'OAUTH_CLIENT_SECRET' : 'OAUTH_REFRESH_TOKEN', endpoint: 'OAUTH_TOKEN_URL' };
+  const settings = {
+    grant: refreshToken === undefined ? 'OAUTH_CLIENT_ID' : 'OAUTH_REFRESH_TOKEN',
+    client: s.clientSecret === undefined ? 'OAUTH_CLIENT_ID' : 'OAUTH_CLIENT_SECRET',
+    endpoint: 'OAUTH_TOKEN_URL',
+  };
   return async (): Promise<AccessToken> => {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     if (s.clientSecret !== undefined) {

@@ -61,9 +61,9 @@ export function googleTokenSource(file: string, mailbox: string): TokenSource {
     } catch (err) {
       const e = err as { response?: { status?: unknown; data?: unknown } };
       if (typeof e.response?.status === 'number') {
-        const t = tokenEndpointError(e.response.status, e.response.data, { refused: 'IMAP_USER', endpoint: 'GOOGLE_SERVICE_ACCOUNT_FILE' }, err);
+        const t = tokenEndpointError(e.response.status, e.response.data, { grant: 'IMAP_USER', client: 'GOOGLE_SERVICE_ACCOUNT_FILE', endpoint: 'GOOGLE_SERVICE_ACCOUNT_FILE' }, err);
         // unauthorized_client: the service account has no domain-wide delegation for this scope
-        return Promise.reject(t.code === 'OAUTH_TOKEN_REFUSED' && t.setting === 'OAUTH_CLIENT_ID'
+        return Promise.reject(t.code === 'OAUTH_TOKEN_REFUSED' && (e.response.data as { error?: unknown } | undefined)?.error === 'unauthorized_client'
           ? new TasaeedError('OAUTH_TOKEN_REFUSED', `${t.message.replace(/; check .*$/, '')}; check GOOGLE_SERVICE_ACCOUNT_FILE`, {
             setting: 'GOOGLE_SERVICE_ACCOUNT_FILE', cause: err,
             hint: `in the Google Admin console (Security > API controls > Domain-wide delegation) allow the service account's client ID the scope ${GOOGLE_SCOPE}`,
