@@ -46,7 +46,8 @@ export class ImapListener {
 
   async start(): Promise<void> {
     this.running = true;
-    await this.connect();
+    // a failed first connect (refused certificate or sign-in) is the caller's to report: no reconnect loop behind it
+    await this.connect().catch(async (err: unknown) => { await this.stop(); throw err; });
   }
 
   private async connect(): Promise<void> {

@@ -75,7 +75,13 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   timer.unref();
   warnInsecureTls(config, deps.log);
   const listener: ImapListener = createImapListener(deps, { connection: imapConnector(config, app.tokens), mailbox: config.IMAP_MAILBOX });
-  await listener.start();
+  await listener.start().catch(async (err: unknown) => {
+    // a refused certificate or token at start: stop what already runs so the process exits with the error
+    clearInterval(timer);
+    await workers.close();
+    await app.close();
+    throw err;
+  });
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   void catchUpReports(deps);
   return {

@@ -9,6 +9,9 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ImapFlow } from 'imapflow';
+import type { ParsedMail } from 'mailparser';
+import { readMailbox } from '../../../scripts/read-mailbox.ts';
 import { greetingOf } from '../../../scripts/services/line-client.ts';
 import { findExecutable } from '../../../scripts/services/packages.ts';
 import { freePort } from '../../../scripts/services/ports.ts';
@@ -31,6 +34,10 @@ export interface PrivateDovecot {
   imapsPort: number;
   lmtpPort: number;
   logFile: string;
+  /** APPENDs a message to a mailbox, as the mail system's delivery would. */
+  append(user: string, raw: string | Buffer): Promise<void>;
+  /** Every message in a mailbox's INBOX, parsed. */
+  mailbox(user: string): Promise<ParsedMail[]>;
   /** Drops every IMAP session of a user (the server side of a lost connection). */
   kick(user: string): Promise<void>;
   stop(): Promise<void>;
@@ -158,8 +165,15 @@ service lmtp {
     await sleep(50);
   }
   const doveadm = findExecutable('doveadm') ?? 'doveadm';
+  const tls = { ca: readFileSync(o.ca.caFile, 'utf8') };
   return {
     imapPort, imapsPort, lmtpPort, logFile, stop,
+    async append(user, raw) {
+      const c = new ImapFlow({ host: '127.0.0.1', port: imapsPort, secure: true, tls, auth: { user, pass: o.password }, logger: false });
+      await c.connect();
+      try { await c.append('INBOX', raw); } finally { await c.logout(); }
+    },
+    mailbox: (user) => readMailbox({ host: '127.0.0.1', port: imapPort, user, password: o.password, tls }),
     async kick(user) {
       await new Promise<void>((resolve, reject) => {
         const k = spawn(doveadm, ['-c', conf, 'kick', user], { stdio: 'ignore' });
