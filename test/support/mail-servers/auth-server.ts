@@ -10,8 +10,8 @@ import Provider from 'oidc-provider';
 export interface AuthServerOptions {
   /** Access-token lifetime in seconds. */
   accessTokenSeconds: number;
-  /** Confidential clients and the mailbox each may open (its tokens' `username`). */
-  clients: { id: string; secret: string; mailbox: string }[];
+  /** Confidential clients. */
+  clients: { id: string; secret: string }[];
 }
 
 export interface AuthServer {
@@ -20,6 +20,8 @@ export interface AuthServer {
   introspectionUrl: string;
   /** Credentials of the client that introspects tokens (Dovecot, the SMTP server). */
   introspector: { id: string; secret: string };
+  /** Lets a client's client-credentials tokens open a mailbox (their `username`), as an Exchange admin scopes an app. */
+  allowMailbox(clientId: string, mailbox: string): void;
   /** Access tokens issued so far (every grant). */
   issued(): number;
   /** A refresh token for `mailbox`, as the authorization-code flow would leave it (consent given once). */
@@ -41,7 +43,7 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
   const server: Server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-  const mailboxOf = new Map(o.clients.map((c) => [c.id, c.mailbox]));
+  const mailboxOf = new Map<string, string>();
   let issued = 0;
   const provider = new Provider(issuer, {
     clients: [
@@ -70,13 +72,15 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
   });
   provider.on('access_token.saved', () => { issued += 1; });
   provider.on('client_credentials.saved', () => { issued += 1; });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => { void handle(req, res); });
   const tokenUrl = `${issuer}/token`;
   const introspectionUrl = `${issuer}/token/introspection`;
 
   return {
     issuer, tokenUrl, introspectionUrl, introspector: INTROSPECTOR,
     issued: () => issued,
+    allowMailbox: (clientId, mailbox) => { mailboxOf.set(clientId, mailbox); },
     async refreshTokenFor(clientId, mailbox) {
       const client = await provider.Client.find(clientId);
       if (client === undefined) throw new Error(`no client ${clientId}`);

@@ -18,14 +18,14 @@ export interface SmtpServerOptions {
 export interface TestSmtpServer {
   port: number;
   received: ParsedMail[];
-  /** Sign-ins: the user and the method, in order. */
-  logins: { user: string; method: string }[];
+  /** Sign-ins: the user, the method and (XOAUTH2) the access token, in order. */
+  logins: { user: string; method: string; token?: string }[];
   close(): Promise<void>;
 }
 
 export async function startSmtpServer(o: SmtpServerOptions): Promise<TestSmtpServer> {
   const received: ParsedMail[] = [];
-  const logins: { user: string; method: string }[] = [];
+  const logins: { user: string; method: string; token?: string }[] = [];
   const auth = o.auth;
   const server = new SMTPServer({
     ...(o.ca === undefined ? { disabledCommands: auth === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'], allowInsecureAuth: true } : { key: o.ca.key, cert: o.ca.cert }),
@@ -39,7 +39,7 @@ export async function startSmtpServer(o: SmtpServerOptions): Promise<TestSmtpSer
       }
       auth.oauth.introspect(a.accessToken ?? '').then((owner) => {
         if (owner !== undefined && owner === a.username) {
-          logins.push({ user: owner, method: a.method });
+          logins.push({ user: owner, method: a.method, token: a.accessToken ?? '' });
           done(null, { user: owner });
         } else {
           done(null, { data: { status: '401', schemes: 'bearer', scope: 'mail' } });
