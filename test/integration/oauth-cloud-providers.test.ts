@@ -6,7 +6,7 @@
  * Core mailbox on the private Dovecot.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, createPublicKey, generateKeyPairSync, verify, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, verify, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +121,7 @@ describe('Google Workspace (google-auth-library, service account with domain-wid
     const jwt = jwtParts(req?.form.assertion ?? '');
     expect(jwt.header).toMatchObject({ alg: 'RS256' });
     expect(jwt.payload).toMatchObject({ iss: 'tasaeed@tasaeed-test.iam.gserviceaccount.com', sub: mailbox, scope: 'https://mail.google.com/' });
-    expect(verify('RSA-SHA256', jwt.signed, createPublicKey(publicKey), jwt.signature)).toBe(true);
+    expect(verify('RSA-SHA256', jwt.signed, publicKey, jwt.signature)).toBe(true);
     expect(readFileSync(inst.logFile, 'utf8')).toMatch(/unauthorized_client.*; check GOOGLE_SERVICE_ACCOUNT_FILE/);
   });
 
