@@ -85,7 +85,7 @@ describe('Microsoft 365 (msal-node, client credentials)', () => {
     const inst = await install((i) => { mailbox = i.addr('core'); return microsoft({ OAUTH_CERT_FILE: join(dir, 'app.pem'), OAUTH_KEY_FILE: join(dir, 'app.key') })(); });
     cloud.answer = { issueFor: mailbox };
     await inst.start(); // resolves once tasaeed listens to the Core mailbox with the token
-    const req = cloud.requests[before];
+    const req = cloud.requests.slice(before).find((r) => r.form.client_assertion !== undefined);
     expect(req?.form).toMatchObject({ grant_type: 'client_credentials', client_id: APP_ID, scope: 'https://outlook.office365.com/.default', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
     expect(req?.form.client_secret).toBeUndefined();
     const cert = new X509Certificate(readFileSync(join(dir, 'app.pem')));

@@ -2,19 +2,23 @@
 import type { Config } from '../config.ts';
 import { smtpAuthOf } from '../mail-auth-config.ts';
 import { genericTokenSource } from './generic.ts';
-import { googleTokenSource } from './google.ts';
-import { microsoftTokenSource } from './microsoft.ts';
 import { TokenCache, type TokenSource } from './token-cache.ts';
+
+/** msal-node and google-auth-library are loaded only by installations that use them (every CLI start pays otherwise). */
+function lazy(load: () => Promise<TokenSource>): TokenSource {
+  let loaded: Promise<TokenSource> | undefined;
+  return async () => await (await (loaded ??= load()))();
+}
 
 function sourceFor(c: Config): TokenSource | undefined {
   switch (c.OAUTH_PROVIDER) {
     case 'microsoft':
-      return microsoftTokenSource({
+      return lazy(async () => (await import('./microsoft.ts')).microsoftTokenSource({
         authority: c.OAUTH_AUTHORITY, tenantId: c.OAUTH_TENANT_ID ?? '', clientId: c.OAUTH_CLIENT_ID ?? '',
         clientSecret: c.OAUTH_CLIENT_SECRET, certFile: c.OAUTH_CERT_FILE, keyFile: c.OAUTH_KEY_FILE,
-      });
+      }));
     case 'google':
-      return googleTokenSource(c.GOOGLE_SERVICE_ACCOUNT_FILE ?? '', c.IMAP_USER);
+      return lazy(async () => (await import('./google.ts')).googleTokenSource(c.GOOGLE_SERVICE_ACCOUNT_FILE ?? '', c.IMAP_USER));
     case 'generic':
       return genericTokenSource({
         tokenUrl: c.OAUTH_TOKEN_URL ?? '', clientId: c.OAUTH_CLIENT_ID ?? '', clientSecret: c.OAUTH_CLIENT_SECRET,
