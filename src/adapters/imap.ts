@@ -7,6 +7,7 @@ import { backoffDelay } from '../domain/backoff.ts';
 import { fetchChunk, fetchLimits, fetchSizes, type FetchedMessage } from './imap-fetch.ts';
 import { planFetch } from './imap-fetch-plan.ts';
 import type { Logger } from './logger.ts';
+import { certificateProblem, type ImapConnector } from './mail-connection.ts';
 import type { ServiceHealth } from './service-health.ts';
 
 export type { FetchedMessage } from './imap-fetch.ts';
@@ -17,13 +18,8 @@ export interface MailboxSession {
 }
 
 export interface ImapOptions {
-  /** Skip certificate verification (IMAP_TLS_INSECURE): only on purpose. */
-  tlsInsecure?: boolean | undefined;
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
+  /** Host, port, TLS and sign-in for each (re)connect (mail-connection.ts): a fresh OAuth2 token every time. */
+  connection: ImapConnector;
   mailbox: string;
   /** Messages over this are fetched as their header section only (default 25 MB). */
   maxMessageBytes?: number | undefined;
@@ -55,13 +51,16 @@ export class ImapListener {
   private fetchRetry: NodeJS.Timeout | undefined;
   private fetchFailures = 0;
   private connectFailures = 0;
+  /** The server refused the last sign-in: ask for a new OAuth2 token, not the cached one. */
+  private renewToken = false;
 
   constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger,
     private readonly health: ServiceHealth) {}
 
   async start(): Promise<void> {
     this.running = true;
-    await this.connect();
+    // a failed first connect (refused certificate or sign-in) is the caller's to report: no reconnect loop behind it
+    await this.connect().catch(async (err: unknown) => { await this.stop(); throw err; });
   }
 
   /** True while a session is open and usable (for health checks). */
@@ -71,9 +70,8 @@ export class ImapListener {
 
   private async connect(): Promise<void> {
     const client = new ImapFlow({
-      host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
-      auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
-      tls: { rejectUnauthorized: this.opts.tlsInsecure !== true },
+      // a token refused by the authorization server throws here, and reconnecting backs off like any outage
+      ...await this.opts.connection(this.renewToken), logger: false, emitLogs: false,
       // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
       autoIdleDelay: 20,
     });
@@ -88,7 +86,11 @@ export class ImapListener {
     });
     client.on('exists', () => { this.kick(); });
     try {
-      await client.connect();
+      await client.connect().catch((err: unknown) => {
+        this.renewToken = (err as { authenticationFailed?: unknown }).authenticationFailed === true;
+        throw certificateProblem(err, 'imap') ?? err;
+      });
+      this.renewToken = false;
       const box = await client.mailboxOpen(this.opts.mailbox);
       if (!this.running) { await client.logout().catch(() => undefined); return; }
       this.client = client;

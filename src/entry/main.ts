@@ -6,6 +6,9 @@ import { createLogger, type Logger } from '../adapters/logger.ts';
 import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
 import { createMailer } from '../adapters/mailer.ts';
+import { imapConnector, smtpTransportOptions, warnInsecureTls } from '../adapters/mail-connection.ts';
+import { mailTokens } from '../adapters/oauth/token-provider.ts';
+import type { TokenCache } from '../adapters/oauth/token-cache.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
 import { ServiceHealth } from '../adapters/service-health.ts';
@@ -25,6 +28,8 @@ export interface App {
   deps: SendDeps;
   queues: Queues;
   health: ServiceHealth;
+  /** The OAuth2 token cache shared by SMTP and IMAP, when either signs in with OAuth2. */
+  tokens: TokenCache | undefined;
   close(): Promise<void>;
 }
 
@@ -36,10 +41,8 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
-  const mailer = createMailer({
-    host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
-    user: config.SMTP_USER, password: config.SMTP_PASSWORD,
-  });
+  const tokens = mailTokens(config);
+  const mailer = createMailer(smtpTransportOptions(config, tokens));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
@@ -50,7 +53,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
     },
   };
   return {
-    deps, queues, health: new ServiceHealth(log),
+    deps, queues, health: new ServiceHealth(log), tokens,
     async close() {
       await queues.close();
       mailer.close();
@@ -77,11 +80,8 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const recovery = watchRecovery(app, workers, config);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
-  const listener: ImapListener = createImapListener(deps, {
-    host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-    user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
-  }, health, driver);
-  if (config.IMAP_TLS_INSECURE) deps.log.warn({ setting: 'IMAP_TLS_INSECURE' }, 'IMAP certificates are NOT verified (IMAP_TLS_INSECURE=true): anyone on the path can read the Core mailbox password');
+  const listener: ImapListener = createImapListener(deps, { connection: imapConnector(config, app.tokens), mailbox: config.IMAP_MAILBOX }, health, driver);
+  warnInsecureTls(config, deps.log);
   await listener.start();
   // The safety scan: no message ever waits for another email to arrive.
   const scan = setInterval(() => { listener.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);

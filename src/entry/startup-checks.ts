@@ -5,6 +5,8 @@
  */
 import { probeImap, probePostgres, probeRedis, probeSmtp, type ProbeResult } from '../adapters/service-probes.ts';
 import type { Config } from '../adapters/config.ts';
+import { imapConnector, smtpTransportOptions } from '../adapters/mail-connection.ts';
+import { mailTokens } from '../adapters/oauth/token-provider.ts';
 import { TasaeedError, describeError } from '../errors.ts';
 
 function within<T>(ms: number, setting: string, service: string, task: Promise<T>): Promise<T> {
@@ -21,19 +23,15 @@ export async function checkServices(config: Config): Promise<ProbeResult[]> {
   const ms = config.STARTUP_TIMEOUT;
   // Each probe has its own connect time-outs below the overall bound; the bound catches a server that accepts and then says nothing.
   const inner = Math.max(1000, ms - 500);
+  // IMAP and SMTP share one token cache: one token request, and one refusal reported once
+  const tokens = mailTokens(config);
   const results = await Promise.allSettled([
     within(ms, 'DATABASE_URL', 'PostgreSQL', probePostgres(config, inner)),
     within(ms, 'REDIS_URL', 'Redis', probeRedis(config, inner)),
-    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap({
-      host: config.IMAP_HOST, port: config.IMAP_PORT, secure: config.IMAP_SECURE,
-      user: config.IMAP_USER, password: config.IMAP_PASSWORD, mailbox: config.IMAP_MAILBOX, tlsInsecure: config.IMAP_TLS_INSECURE,
-    }, inner)),
-    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp({
-      host: config.SMTP_HOST, port: config.SMTP_PORT, secure: config.SMTP_SECURE, lmtp: config.SMTP_LMTP,
-      user: config.SMTP_USER, password: config.SMTP_PASSWORD,
-    }, inner)),
+    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap({ connection: imapConnector(config, tokens), mailbox: config.IMAP_MAILBOX }, inner)),
+    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp(smtpTransportOptions(config, tokens), inner)),
   ]);
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const failures = [...new Set(results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])))];
   if (failures.length > 0) {
     throw new TasaeedError('STARTUP_FAILED', `cannot start:\n${failures.map((f) => `  - ${describeError(f).replace(/\n/g, '\n    ')}`).join('\n')}`,
       { cause: failures[0] });
