@@ -21,6 +21,8 @@ const schema = z.object({
   REDIS_URL: z.string().startsWith('redis', 'must be a redis:// URL'),
   POLICY_FILE: z.string().min(1),
   REPLY_SECRET: z.string().min(32, 'use at least 32 random characters (e.g. `openssl rand -hex 32`)'),
+  /** `plain` when the mail system has no plus addressing: Reply-To is the Core address, the token is in our Message-ID. */
+  REPLY_ADDRESS: z.enum(['plus', 'plain']).default('plus'),
   IMAP_HOST: z.string().default('127.0.0.1'),
   IMAP_PORT: port.default(993),
   IMAP_SECURE: bool.default(true),

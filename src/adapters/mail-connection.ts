@@ -106,11 +106,25 @@ const CERT_CODES = new Set([
 /** A certificate check that failed, as our typed error naming the setting; undefined for any other error. */
 export function certificateProblem(err: unknown, service: 'imap' | 'smtp'): TasaeedError | undefined {
   for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth += 1) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && CERT_CODES.has(code)) {
+    // nodemailer keeps the TLS code as originalCode under its own ESOCKET
+    const codes = [(e as { code?: unknown }).code, (e as { originalCode?: unknown }).originalCode];
+    const code = codes.find((c): c is string => typeof c === 'string' && CERT_CODES.has(c));
+    if (code !== undefined) {
       const setting = service === 'imap' ? 'IMAP_TLS_CA' : 'SMTP_TLS_CA';
       return new TasaeedError('TLS_CERTIFICATE_UNTRUSTED', `the ${service.toUpperCase()} server's certificate was refused (${code}); set ${setting}`, { setting, cause: err });
     }
+  }
+  return undefined;
+}
+
+/** A certificate refused, or STARTTLS missing where SMTP requires it, as our typed error; undefined otherwise. */
+export function smtpTlsProblem(err: unknown, at: string): TasaeedError | undefined {
+  const certificate = certificateProblem(err, 'smtp');
+  if (certificate !== undefined) return certificate;
+  const e = err as { code?: unknown; command?: unknown; response?: unknown };
+  if (e.code === 'ETLS' && e.command === 'STARTTLS') {
+    const said = typeof e.response === 'string' && e.response !== '' ? ` (${e.response})` : '';
+    return new TasaeedError('SMTP_STARTTLS_MISSING', `the SMTP server at ${at} did not upgrade to TLS with STARTTLS${said}; set SMTP_SECURE or SMTP_ALLOW_PLAINTEXT`, { setting: 'SMTP_ALLOW_PLAINTEXT', cause: err });
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
 /** Sends email through SMTP or LMTP with nodemailer. */
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
-import { CATALOGUE, causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
-import { certificateProblem } from './mail-connection.ts';
+import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
+import { smtpTlsProblem } from './mail-connection.ts';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -85,9 +85,9 @@ function sendError(err: unknown, o: MailerOptions): TasaeedError {
     return new TasaeedError(token.transient ? 'SMTP_UNAVAILABLE' : 'SMTP_LOGIN_REFUSED', `no OAuth2 token for the mail server at ${at}: ${token.message}`,
       { cause: token, hint: token.hint, ...(token.setting === undefined ? {} : { setting: token.setting }) });
   }
-  const certificate = certificateProblem(err, 'smtp');
-  if (certificate !== undefined) {
-    return new TasaeedError('SMTP_UNAVAILABLE', `${certificate.message} (${at})`, { cause: err, setting: 'SMTP_TLS_CA', hint: CATALOGUE.TLS_CERTIFICATE_UNTRUSTED.hint });
+  const tls = smtpTlsProblem(err, at);
+  if (tls !== undefined) {
+    return new TasaeedError('SMTP_UNAVAILABLE', tls.message, { cause: err, hint: tls.hint, ...(tls.setting === undefined ? {} : { setting: tls.setting }) });
   }
   if (causeCode(err) === 'EAUTH') {
     const setting = (o.auth as { type?: unknown } | undefined)?.type === 'OAuth2' ? 'SMTP_USER' : 'SMTP_PASSWORD';

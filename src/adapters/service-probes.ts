@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
 import type { Config } from './config.ts';
 import type { ImapOptions } from './imap.ts';
-import { certificateProblem } from './mail-connection.ts';
+import { certificateProblem, smtpTlsProblem } from './mail-connection.ts';
 import { oauthError, type MailerOptions } from './mailer.ts';
 
 export interface ProbeResult { service: string; detail: string }
@@ -111,8 +111,8 @@ export async function probeSmtp(o: SmtpProbeOptions, timeoutMs: number): Promise
   } catch (err) {
     const token = oauthError(err);
     if (token !== undefined) throw token;
-    const certificate = certificateProblem(err, 'smtp');
-    if (certificate !== undefined) throw certificate;
+    const tls = smtpTlsProblem(err, at);
+    if (tls !== undefined) throw tls;
     if (causeCode(err) === 'EAUTH') {
       const oauth = (o.auth as { type?: unknown } | undefined)?.type === 'OAuth2';
       const [setting, what] = oauth ? ['SMTP_USER', 'the OAuth2 token'] : ['SMTP_PASSWORD', 'the login'];

@@ -4,7 +4,7 @@
  * unique (kind, period) index, and only the first one queues emails. A run more than LATE_AFTER_MS past its
  * scheduled time (after downtime) is marked late, and the email says so.
  */
-import { addOutbound } from '../adapters/outbox-store.ts';
+import { queueEmails } from './queue-email.ts';
 import type { Templates } from '../adapters/templates.ts';
 import { reportPlan, reportRecipients } from '../domain/report-plan.ts';
 import {
@@ -47,7 +47,7 @@ export async function sendReport(deps: ReportSendDeps, kind: ReportKind, period:
       renderReport(deps, kind, model, r.locale); // a template error stops the run here, before anything is queued
       return { ticketId: null, eventId: null, reportRunId: run.id, template: reportTemplate(kind), locale: r.locale, to: r.email, data: model };
     });
-    const outboxIds = await addOutbound(tx, deps.policy.organisation.domain, now, rows);
+    const outboxIds = await queueEmails(tx, deps, now, rows);
     return { sent: true, runId: run.id, outboxIds, late };
   });
   if (result.sent) {

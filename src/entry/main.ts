@@ -44,7 +44,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const tokens = mailTokens(config);
   const mailer = createMailer(smtpTransportOptions(config, tokens));
   const deps: SendDeps = {
-    db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
+    db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET, replyAddress: config.REPLY_ADDRESS,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
     inbound: {
       authMode: config.INBOUND_AUTH,
