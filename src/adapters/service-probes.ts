@@ -13,7 +13,12 @@ import type { ImapOptions } from './imap.ts';
 import { certificateProblem, smtpTlsProblem } from './mail-connection.ts';
 import { oauthError, type MailerOptions } from './mailer.ts';
 
-export interface ProbeResult { service: string; detail: string }
+export interface ProbeResult {
+  service: string;
+  detail: string;
+  /** What works but is not as tasaeed wants it (for `doctor`; start-up goes ahead). */
+  concerns?: string[];
+}
 
 function hostPort(url: string, fallbackPort: number): string {
   try {
@@ -90,7 +95,12 @@ export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise
   }
   try {
     const box = await client.mailboxOpen(o.mailbox, { readOnly: true });
-    return { service: 'imap', detail: `IMAP ${at}, ${user}, ${o.mailbox} (${String(box.exists)} messages)` };
+    // IDLE gives push within a second; UIDPLUS lets a message be removed alone (the doctor's round trip)
+    const missing = ['IDLE', 'UIDPLUS'].filter((c) => !client.capabilities.has(c));
+    return {
+      service: 'imap', detail: `IMAP ${at}, ${user}, ${o.mailbox} (${String(box.exists)} messages)`,
+      ...(missing.length === 0 ? {} : { concerns: [`the server does not offer ${missing.join(' and ')}`] }),
+    };
   } catch (err) {
     throw new TasaeedError('IMAP_MAILBOX_MISSING', `IMAP_MAILBOX: cannot open "${o.mailbox}" in ${user} at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_MAILBOX' });
   } finally {
