@@ -52,6 +52,12 @@ export async function mailRoundTrip(o: RoundTrip): Promise<number> {
       // our loop header: a running tasaeed records it as its own mail and never answers it
       headers: { 'X-Tasaeed': 'doctor', 'Auto-Submitted': 'auto-generated' },
     });
+  } catch (err) {
+    // refused for good at the address: the mail system does not know it (no plus addressing, a rule)
+    if (err instanceof TasaeedError && err.code === 'SMTP_REJECTED') {
+      throw new TasaeedError('MAIL_ROUND_TRIP_FAILED', `${o.setting}: ${err.message}`, { setting: o.setting, cause: err });
+    }
+    throw err;
   } finally {
     mailer.close();
   }

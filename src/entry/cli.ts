@@ -13,6 +13,7 @@ import { ingestRaw } from '../app/ingest-message.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { openApp, startApp, type App } from './main.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
 import { printTable } from './table.ts';
@@ -146,6 +147,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
   });
 
 registerReportCommand(program, withApp);
+registerDoctorCommand(program);
 
 program.command('review').description('policy review (escalation policy, step 12)').command('open')
   .description('open the review ticket for the last complete period now (once per period)')

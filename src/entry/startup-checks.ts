@@ -9,7 +9,7 @@ import { imapConnector, smtpTransportOptions } from '../adapters/mail-connection
 import { mailTokens } from '../adapters/oauth/token-provider.ts';
 import { TasaeedError, describeError } from '../errors.ts';
 
-function within<T>(ms: number, setting: string, service: string, task: Promise<T>): Promise<T> {
+export function within<T>(ms: number, setting: string, service: string, task: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
