@@ -4,6 +4,7 @@
  */
 import { ImapFlow } from 'imapflow';
 import { backoffDelay } from '../domain/backoff.ts';
+import { TasaeedError } from '../errors.ts';
 import { fetchChunk, fetchLimits, fetchSizes, type FetchedMessage } from './imap-fetch.ts';
 import { planFetch } from './imap-fetch-plan.ts';
 import type { Logger } from './logger.ts';
@@ -53,6 +54,8 @@ export class ImapListener {
   private connectFailures = 0;
   /** The server refused the last sign-in: ask for a new OAuth2 token, not the cached one. */
   private renewToken = false;
+  /** The code of the last refusal logged (a revoked grant, a refused certificate), so each is said once, loudly. */
+  private refusal: string | undefined;
 
   constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger,
     private readonly health: ServiceHealth) {}
@@ -95,6 +98,7 @@ export class ImapListener {
       if (!this.running) { await client.logout().catch(() => undefined); return; }
       this.client = client;
       this.connectFailures = 0;
+      this.refusal = undefined;
       this.health.ok('imap');
       this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
     } catch (err) {
@@ -111,9 +115,17 @@ export class ImapListener {
       this.connect().catch((err: unknown) => {
         this.connectFailures += 1;
         this.health.failed('imap', err, 'new mail');
+        this.reportRefusal(err);
         this.scheduleReconnect();
       });
     }, backoffDelay(this.connectFailures + 1, 1000, MAX_RETRY_MS));
+  }
+
+  /** An outage is logged once; a refusal someone must fix (token, login, certificate) also names its setting once. */
+  private reportRefusal(err: unknown): void {
+    if (!(err instanceof TasaeedError) || err.transient || this.refusal === err.code) return;
+    this.refusal = err.code;
+    this.log.error({ code: err.code, setting: err.setting, err: err.message, hint: err.hint }, `IMAP sign-in refused (${err.code}); retrying with backoff until ${err.setting ?? 'the setting'} is fixed`);
   }
 
   /** Fetches whatever is new; calls that arrive while a fetch runs are folded into one more round. */

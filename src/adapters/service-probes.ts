@@ -36,7 +36,9 @@ function suffix(err: unknown): string {
 
 export async function probePostgres(config: Config, timeoutMs: number): Promise<ProbeResult> {
   const at = hostPort(config.DATABASE_URL, 5432);
-  const db = knex({ client: 'pg', connection: { connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeoutMs }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: timeoutMs });
+  const db = knex({ client: 'pg', connection: { connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeoutMs }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: timeoutMs,
+    // knex prints connection errors (with a stack) to stdout; the error thrown below says it once, named
+    log: { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined } });
   try {
     const r = await db.raw('show server_version') as { rows: { server_version: string }[] };
     return { service: 'postgres', detail: `PostgreSQL ${r.rows[0]?.server_version ?? '?'} at ${at}` };

@@ -119,4 +119,23 @@ describe('OAuth2 refresh token', () => {
     expect(log).toMatch(/refused a token \(400 invalid_grant[^)]*\); check OAUTH_REFRESH_TOKEN/);
     expect(log).not.toContain(refreshToken);
   });
+
+  it('keeps running when consent is withdrawn while it runs: the refusal is logged once naming the setting, the provider is not hammered', async () => {
+    const inst = await install({ OAUTH_CLIENT_ID: CLIENT.id });
+    const core = inst.addr('core');
+    const refreshToken = await auth.refreshTokenFor(CLIENT.id, core);
+    inst.env.OAUTH_REFRESH_TOKEN = refreshToken;
+    await inst.start();
+    await auth.revoke(CLIENT.id, refreshToken); // the grant goes, and with it the access token in hand
+    const before = auth.tokenRequests();
+    await dovecot.kick(core);
+    const refused = /IMAP sign-in refused \(OAUTH_TOKEN_REFUSED\); retrying with backoff until OAUTH_REFRESH_TOKEN is fixed/g;
+    await waitFor('the refusal in the log', () => Promise.resolve((readFileSync(inst.logFile, 'utf8').match(refused) ?? []).length > 0), 20_000);
+    // main's listener supervision: still running, reconnecting with backoff while the cache answers the refusal
+    expect(inst.running).toBe(true);
+    expect(readFileSync(inst.logFile, 'utf8').match(refused)).toHaveLength(1);
+    expect(auth.tokenRequests() - before).toBe(1);
+    expect(readFileSync(inst.logFile, 'utf8')).not.toContain(refreshToken);
+    await inst.stop();
+  });
 });

@@ -24,6 +24,8 @@ export interface AuthServer {
   allowMailbox(clientId: string, mailbox: string): void;
   /** Access tokens issued so far (every grant). */
   issued(): number;
+  /** Requests to the token endpoint so far, refused ones included. */
+  tokenRequests(): number;
   /** A refresh token for `mailbox`, as the authorization-code flow would leave it (consent given once). */
   refreshTokenFor(clientId: string, mailbox: string): Promise<string>;
   /** Revokes a token at the revocation endpoint, as an administrator withdrawing consent. */
@@ -73,13 +75,18 @@ export async function startAuthServer(o: AuthServerOptions): Promise<AuthServer>
   provider.on('access_token.saved', () => { issued += 1; });
   provider.on('client_credentials.saved', () => { issued += 1; });
   const handle = provider.callback();
-  server.on('request', (req, res) => { void handle(req, res); });
+  let tokenRequests = 0;
+  server.on('request', (req, res) => {
+    if (req.method === 'POST' && req.url === '/token') tokenRequests += 1;
+    void handle(req, res);
+  });
   const tokenUrl = `${issuer}/token`;
   const introspectionUrl = `${issuer}/token/introspection`;
 
   return {
     issuer, tokenUrl, introspectionUrl, introspector: INTROSPECTOR,
     issued: () => issued,
+    tokenRequests: () => tokenRequests,
     allowMailbox: (clientId, mailbox) => { mailboxOf.set(clientId, mailbox); },
     async refreshTokenFor(clientId, mailbox) {
       const client = await provider.Client.find(clientId);
