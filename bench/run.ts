@@ -21,8 +21,10 @@ import { timers } from './scenarios/timers.ts';
 import { reports } from './scenarios/reports.ts';
 import { classify } from './scenarios/classify.ts';
 import { bigmail } from './scenarios/bigmail.ts';
+import { desk } from './scenarios/desk.ts';
+import { operations } from './scenarios/operations.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, bigmail];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, bigmail, operations, desk];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md

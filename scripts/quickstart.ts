@@ -11,6 +11,7 @@ import nodemailer from 'nodemailer';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../src/adapters/config.ts';
 import { createLogger } from '../src/adapters/logger.ts';
+import { printableSignInLink } from '../src/app/desk-sign-in.ts';
 import { sendReport } from '../src/app/report-run.ts';
 import { addDays, localDate } from '../src/domain/dates.ts';
 import { periodOf } from '../src/domain/report-period.ts';
@@ -18,6 +19,7 @@ import { validatePolicy } from '../src/domain/policy.ts';
 import { startApp } from '../src/entry/main.ts';
 import { readMailbox } from './read-mailbox.ts';
 import { readRunningServices, startServices, type RunningServices } from './services.ts';
+import { freePort } from './services/ports.ts';
 
 const NAME = 'quickstart';
 const PASSWORD = 'demo';
@@ -53,6 +55,9 @@ const vars: Record<string, string> = {
   IMAP_HOST: env.IMAP_HOST, IMAP_PORT: env.IMAP_PORT, IMAP_SECURE: 'false', IMAP_USER: core, IMAP_PASSWORD: PASSWORD,
   SMTP_HOST: '127.0.0.1', SMTP_PORT: env.LMTP_PORT, SMTP_LMTP: 'true', QUEUE_PREFIX: 'quickstart', RECONCILE_EVERY: '10s',
 };
+const deskPort = await freePort();
+vars.HTTP_PORT = String(deskPort);
+vars.DESK_URL = `http://127.0.0.1:${deskPort}`;
 const envText = `${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 writeFileSync(join(services.dir, 'env'), envText);
 const wroteDotEnv = !existsSync('.env');
@@ -131,6 +136,8 @@ if (report.sent) {
   say(report.reason);
 }
 await showTickets();
+const deskMember = policy.core.members[0] ?? core;
+const deskLink = await printableSignInLink(app.deps, deskMember, vars.DESK_URL);
 
 console.log(`
 tasaeed keeps running (Ctrl-C stops it and the private services). To look around, in another terminal:
@@ -141,6 +148,9 @@ tasaeed keeps running (Ctrl-C stops it and the private services). To look around
 
 Mailboxes (IMAP ${env.IMAP_HOST}:${env.IMAP_PORT}, no TLS, password "${PASSWORD}") — open them in any mail client:
 ${people.map((p) => `  ${p}`).join('\n')}
+The web desk: ${vars.DESK_URL} — sign in as ${deskMember} with this one-time link (15 minutes):
+  ${deskLink ?? ''}
+  (another: npx tasaeed desk link <email>; or ask for one on the sign-in page and read it in that mailbox)
 Send an escalation: deliver mail to ${core} over LMTP at 127.0.0.1:${env.LMTP_PORT}, or APPEND it to its INBOX.
 `);
 

@@ -11,7 +11,7 @@ import { now } from '../lib/timing.ts';
 const DEPARTMENTS = "array['finance','operations','it','hr','customer-service']";
 const CAUSES = "array['تأخر المورد في التسليم','خطأ في ربط نظام الفوترة','نقص الموظفين في الوردية','سوء التنسيق بين الإدارات','عطل في بوابة العملاء']";
 
-async function seed(inst: BenchInstallation, n: number): Promise<void> {
+export async function seed(inst: BenchInstallation, n: number): Promise<void> {
   const domain = inst.domain;
   await inst.db.raw(`
     insert into tickets (subject, description, department_key, routed_via, status, level, originator_email, originator_name,

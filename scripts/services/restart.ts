@@ -1,11 +1,12 @@
 /**
  * Outages on purpose, for the fault tests: PostgreSQL restarted (same data, same port), Redis stopped and started
- * again empty on the same port, Dovecot's sessions of one user cut. The state file follows the new PIDs, so the
+ * again empty on the same port, Dovecot's sessions of one user cut or its password changed. The state file follows the new PIDs, so the
  * instance is still stopped by PID afterwards.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFile } from './files.ts';
 import { paths } from './layout.ts';
 import { findExecutable, findPostgresBin } from './packages.ts';
 import { pollUntil } from './poll.ts';
@@ -67,10 +68,38 @@ export async function restartRedisEmpty(name: string, downMs = 0): Promise<void>
   await recordPid(state, 'redis', pid);
 }
 
+async function doveadm(name: string, args: readonly string[]): Promise<string> {
+  const state = await stateOf(name);
+  const cmd = findExecutable('doveadm');
+  if (cmd === undefined || !existsSync(paths(state.dir).dovecotConf)) throw new Error('no doveadm or dovecot.conf');
+  return (await run(cmd, ['-c', paths(state.dir).dovecotConf, ...args], { service: 'dovecot' })).stdout;
+}
+
 /** Cuts every IMAP session of one user, as a network blip or a server restart would. */
 export async function kickImapUser(name: string, user: string): Promise<void> {
-  const state = await stateOf(name);
-  const doveadm = findExecutable('doveadm');
-  if (doveadm === undefined || !existsSync(paths(state.dir).dovecotConf)) throw new Error('no doveadm or dovecot.conf');
-  await run(doveadm, ['-c', paths(state.dir).dovecotConf, 'kick', user], { service: 'dovecot' });
+  await doveadm(name, ['kick', user]);
+}
+
+/** Open IMAP sessions of one user, as the server counts them (`doveadm who -1`). */
+export async function imapSessions(name: string, user: string): Promise<number> {
+  const out = await doveadm(name, ['who', '-1', user]);
+  return out.split('\n').filter((l) => l.includes(user) && /\bimap\b/.test(l)).length;
+}
+
+/**
+ * Gives one mailbox another password and ends its open sessions: the next login with the old password is
+ * refused, as when an administrator changes it.
+ */
+export async function changePassword(name: string, user: string, password: string): Promise<void> {
+  const file = paths((await stateOf(name)).dir).users;
+  const info = await stat(file);
+  const text = (await readFile(file, 'utf8')).split('\n')
+    .map((l) => l.startsWith(`${user}:`) ? `${user}:{PLAIN}${password}::::::` : l).join('\n');
+  await replaceFile(file, text, info.mode & 0o777, async (tmp) => { await chown(tmp, info.uid, info.gid); });
+  // Dovecot looks at the file again at most once per wall-clock second.
+  await new Promise((r) => setTimeout(r, 1100));
+  // Nobody logged in (a refused login has no session) is fine: there is nothing to cut.
+  await kickImapUser(name, user).catch((err: unknown) => {
+    if (!(err instanceof Error && err.message.includes('no users kicked'))) throw err;
+  });
 }

@@ -43,6 +43,15 @@ const schema = z.object({
   INBOUND_AUTH_DNS_FILE: z.string().optional(),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   MAX_ATTACHMENTS: z.coerce.number().int().min(0).default(20),
+  /** Health, readiness, metrics, the queue dashboard and the web desk over HTTP; unset or 0: no HTTP server. */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Opens the read-only queue dashboard at /admin/queues to requests that present it (at least 24 characters). */
+  ADMIN_TOKEN: z.string().min(24, 'use at least 24 random characters (e.g. `openssl rand -hex 24`)').optional(),
+  /** Names this process in `tasaeed status` (which instance holds the IMAP listener); default host:pid. */
+  INSTANCE_NAME: z.string().min(1).optional(),
+  /** The desk's public base URL: emails link ticket references to it; unset, no links. */
+  DESK_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Resilience: how long start-up may wait for the services, how long a stop may take, how outbound retries.
   STARTUP_TIMEOUT: duration('15s'),

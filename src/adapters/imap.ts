@@ -31,6 +31,17 @@ export interface ListenerHooks {
   cursor(session: MailboxSession): Promise<number>;
   /** Stores and processes a batch; returns the UIDs that may now be flagged \Seen. */
   deliver(session: MailboxSession, messages: FetchedMessage[]): Promise<number[]>;
+  /** What operators see (the listener state row, `tasaeed status`, metrics). */
+  observe?: ListenerObserver;
+}
+
+export interface ListenerObserver {
+  connected(): void;
+  disconnected(err: unknown): void;
+  /** The server pushed a change to the mailbox while we IDLEd. */
+  notified(): void;
+  /** Messages found in the mailbox and not yet fetched and stored. */
+  unfetched(count: number): void;
 }
 
 /** Thrown by a hook when its own service (PostgreSQL) failed: already reported there, not an IMAP problem. */
@@ -83,11 +94,13 @@ export class ImapListener {
     client.on('close', () => {
       if (this.client === client) this.client = undefined;
       if (this.running) {
-        this.health.failed('imap', new Error('the IMAP connection closed'), 'new mail');
+        const err = new Error('the IMAP connection closed');
+        this.health.failed('imap', err, 'new mail');
+        this.hooks.observe?.disconnected(err);
         this.scheduleReconnect();
       }
     });
-    client.on('exists', () => { this.kick(); });
+    client.on('exists', () => { this.hooks.observe?.notified(); this.kick(); });
     try {
       await client.connect().catch((err: unknown) => {
         this.renewToken = (err as { authenticationFailed?: unknown }).authenticationFailed === true;
@@ -100,6 +113,7 @@ export class ImapListener {
       this.connectFailures = 0;
       this.refusal = undefined;
       this.health.ok('imap');
+      this.hooks.observe?.connected();
       this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
     } catch (err) {
       client.close();
@@ -115,6 +129,7 @@ export class ImapListener {
       this.connect().catch((err: unknown) => {
         this.connectFailures += 1;
         this.health.failed('imap', err, 'new mail');
+        this.hooks.observe?.disconnected(err);
         this.reportRefusal(err);
         this.scheduleReconnect();
       });
@@ -174,6 +189,8 @@ export class ImapListener {
     const limits = fetchLimits(this.opts.maxMessageBytes ?? 25 * 1024 * 1024);
     const chunks = planFetch(sized, limits);
     const sizes = new Map(sized.map((m) => [m.uid, m.size]));
+    let unfetched = sized.length;
+    this.hooks.observe?.unfetched(unfetched);
     // Collect first, act after: no IMAP commands inside the fetch loop.
     const fetchPlanned = (chunk: (typeof chunks)[number]): Promise<FetchedMessage[]> => fetchChunk(client, chunk, sizes, limits);
     let next: Promise<FetchedMessage[]> | undefined = chunks[0] === undefined ? undefined : fetchPlanned(chunks[0]);
@@ -184,6 +201,8 @@ export class ImapListener {
       next = following === undefined ? undefined : fetchPlanned(following);
       if (next !== undefined) void next.catch(() => undefined); // a failed round must not leave an unhandled rejection
       const done = await this.hooks.deliver(session, batch);
+      unfetched -= batch.length;
+      this.hooks.observe?.unfetched(Math.max(0, unfetched));
       if (done.length > 0) await client.messageFlagsAdd(done.join(','), ['\\Seen'], { uid: true });
     }
   }

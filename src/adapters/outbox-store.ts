@@ -9,6 +9,8 @@ export interface NewOutbound {
   reportRunId?: number | null;
   /** An answer to an inbound message that has no ticket (a quarantine notice). */
   inboundId?: number | null;
+  /** An alert about a mail-flow incident. */
+  incidentId?: number | null;
   template: string;
   locale: Locale;
   to: string;
@@ -46,7 +48,7 @@ const UNSENT = ['pending', 'retrying'] as const;
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const insert = tx('outbox').insert(rows.map((r) => ({
-    ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null,
+    ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null, incident_id: r.incidentId ?? null,
     template: r.template, locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
     message_id: `<${r.messageIdToken === undefined ? '' : `${r.messageIdToken}.`}${randomUUID()}@${domain}>`,
   }))).returning(['id', 'ticket_id', 'message_id']).toSQL();

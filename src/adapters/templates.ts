@@ -29,7 +29,8 @@ export class Templates {
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(private readonly dir = root) {
-    for (const locale of readdirSync(dir)) {
+    // templates/desk holds the web desk's pages (src/entry/desk/views.ts), not a locale.
+    for (const locale of readdirSync(dir).filter((d) => d !== 'desk')) {
       // Two instances per locale: {{u x}} (text someone wrote) becomes <bdi> in HTML and FSI…PDI in subjects and text.
       const html = Handlebars.create();
       const plain = Handlebars.create();

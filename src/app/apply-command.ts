@@ -20,7 +20,7 @@ import { senderAuthRefusal } from './sender-auth.ts';
 import { hold, resume } from './hold-commands.ts';
 
 /** The command as the sender wrote it: an Arabic reader sees #حل, not #resolve. */
-function commandLabel(c: ParsedCommand): string {
+export function commandLabel(c: ParsedCommand): string {
   return `#${c.word}`;
 }
 
@@ -53,6 +53,12 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
       en: 'the reply did not come through the signed reply address we sent you for this ticket, so your identity cannot be verified. Use "Reply" on the ticket email itself.',
     } };
   }
+  return roleRefusal(deps, ticket, sender, c);
+}
+
+/** Why the policy does not let this person apply this command to this ticket (email and web alike). */
+export function roleRefusal(deps: AppDeps, ticket: Ticket, sender: string, c: ParsedCommand): Refusal | undefined {
+  const command = commandLabel(c);
   if (c.name === 'unknown') {
     return { command, reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } };
   }
@@ -70,7 +76,7 @@ function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCo
   return undefined;
 }
 
-async function run(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<HandlerOutcome> {
+export async function runCommand(ctx: CommandContext, c: Exclude<ParsedCommand, { name: 'unknown' }>): Promise<HandlerOutcome> {
   switch (c.name) {
     case 'resolve': return await resolve(ctx, c);
     case 'route': return await route(ctx, c);
@@ -101,7 +107,7 @@ export async function applyReply(tx: Tx, deps: AppDeps, ticket: Ticket, mail: In
     ?? (command.name === 'unknown' ? undefined : await senderAuthRefusal(tx, deps, { ticket, mail, inboundId, command: commandLabel(command) }));
   const outcome = refusal !== undefined || command.name === 'unknown'
     ? { refusal: refusal ?? { reason: { ar: 'أمر غير معروف.', en: 'unknown command.' } } }
-    : await run({ tx, deps, ticket, sender, inboundId }, command);
+    : await runCommand({ tx, deps, ticket, sender, inboundId }, command);
   if ('refusal' in outcome) {
     const r: Refusal = { ...outcome.refusal, command: commandLabel(command) };
     return { effects: await refuse(tx, deps, ticket, sender, inboundId, r), reason: `${r.command} refused: ${r.reason.en}` };

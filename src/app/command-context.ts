@@ -10,7 +10,8 @@ export interface CommandContext {
   deps: AppDeps;
   ticket: Ticket;
   sender: string;
-  inboundId: number;
+  /** The email the command came in; null for a command given on the web desk. */
+  inboundId: number | null;
 }
 
 export interface Refusal {

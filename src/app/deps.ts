@@ -20,6 +20,8 @@ export interface AppDeps {
   maxMessageBytes: number;
   /** Sender authentication and attachment limits (defaults: DEFAULT_INBOUND). */
   inbound?: InboundDeps;
+  /** DESK_URL: when set, emails link each ticket reference to its page on the desk. */
+  deskUrl?: string | undefined;
 }
 
 /** The header on every email we send; mail that carries it back to us is a loop. */

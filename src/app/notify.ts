@@ -17,6 +17,8 @@ export interface TicketView {
   createdAt: string;
   dueAt: string;
   priority: string;
+  /** The ticket's page on the web desk, when DESK_URL is set. */
+  url: string | null;
 }
 
 export function dateText(deps: AppDeps, d: Date | null, locale: Locale): string {
@@ -35,6 +37,7 @@ export function ticketView(deps: AppDeps, t: Ticket, locale: Locale, dueAt: Date
     createdAt: dateText(deps, t.createdAt, locale),
     dueAt: dateText(deps, dueAt, locale),
     priority: priorityOf(deps.policy, t.priority).name[locale],
+    url: deps.deskUrl === undefined ? null : `${deps.deskUrl.replace(/\/+$/, '')}/tickets/${t.ref}`,
   };
 }
 

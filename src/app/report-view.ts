@@ -20,6 +20,8 @@ export interface ReportDeps {
   db: AppDeps['db'];
   policy: Policy;
   directory: Directory;
+  /** DESK_URL: ticket references in reports link to their pages. */
+  deskUrl?: string | undefined;
 }
 
 /** A report ready for a template: plain JSON (it is stored in the outbox row), with its CSV attachment. */
@@ -216,5 +218,6 @@ export function reportBase(deps: ReportDeps, kind: ReportKind, period: Period, a
     generated: generatedText(deps, asOf, ctx.locale),
     late: ctx.late,
     forward: ctx.forward ?? null,
+    deskUrl: deps.deskUrl?.replace(/\/+$/, '') ?? null,
   };
 }

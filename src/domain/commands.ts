@@ -20,6 +20,12 @@ export const COMMAND_HELP: Readonly<Record<'ar' | 'en', readonly string[]>> = {
   en: ['#resolve', '#note', '#priority', '#assign', '#plan', '#deadline', '#escalate', '#contact', '#policy', '#customer', '#route', '#hold', '#resume'],
 };
 
+/** The command word a person of that language would write (the web desk's commands carry it like an email's). */
+export function commandWord(name: CommandName, locale: 'ar' | 'en'): string {
+  const i = COMMAND_HELP.en.indexOf(`#${name}`);
+  return (COMMAND_HELP[locale][i] ?? `#${name}`).slice(1);
+}
+
 const ROOT_CAUSE = /^(السبب الجذري|السبب|سبب المشكلة|root cause|cause)\s*[:：-]\s*(.*)$/i;
 const PREVENTION = /^(الإجراء الوقائي|الاجراء الوقائي|الإجراءات الوقائية|الإجراء التصحيحي|إجراء وقائي|preventive measures?|prevention)\s*[:：-]\s*(.*)$/i;
 

@@ -11,6 +11,7 @@ import { holdPolicySchema } from './hold-policy.ts';
 import { ladderLevelSchema, ladderSchema } from './ladder-policy.ts';
 import { inboundPolicySchema } from './inbound-policy.ts';
 import { reportsSchema } from './report-policy.ts';
+import { alertsSchema } from './alert-policy.ts';
 
 export { COMMANDS, ROLE_NAMES, type Actor, type Audience, type CommandName, type RoleName } from './policy-types.ts';
 
@@ -70,6 +71,7 @@ const policySchema = z.object({
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
   hold: holdPolicySchema,
+  alerts: alertsSchema(audience),
 }).strict();
 
 function isTimeZone(tz: string): boolean {
@@ -87,6 +89,7 @@ export type Department = Policy['departments'][number];
 export type LadderLevel = Policy['ladder'][number];
 export type Priority = Policy['priorities'][number];
 export type ReportsPolicy = Policy['reports'];
+export type AlertsPolicy = Policy['alerts'];
 
 export class PolicyError extends TasaeedError {
   constructor(readonly problems: readonly string[], source: string) {

@@ -12,10 +12,12 @@ import { classifyFile } from '../app/classify-file.ts';
 import { ingestRaw } from '../app/ingest-message.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { describeEvent } from '../domain/event-text.ts';
+import { registerDeskCommand } from './desk/desk-cli.ts';
 import { openApp, startApp, type App } from './main.ts';
 import { registerDoctorCommand } from './doctor.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
+import { registerStatusCommand } from './status-cli.ts';
 import { printTable } from './table.ts';
 import { registerOutboxCommands } from './outbox-cli.ts';
 import { describeError, TasaeedError } from '../errors.ts';
@@ -148,6 +150,8 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
 
 registerReportCommand(program, withApp);
 registerDoctorCommand(program);
+registerStatusCommand(program, withApp, () => loadConfig());
+registerDeskCommand(program, withApp);
 
 program.command('review').description('policy review (escalation policy, step 12)').command('open')
   .description('open the review ticket for the last complete period now (once per period)')

@@ -1,5 +1,5 @@
 /** Connects the IMAP listener to the ingest pipeline: store raw first, advance the cursor, then process. */
-import { HookFailure, ImapListener, type ImapOptions } from '../adapters/imap.ts';
+import { HookFailure, ImapListener, type ImapOptions, type ListenerObserver } from '../adapters/imap.ts';
 import { advanceCursor, mailboxCursor, storeRaw } from '../adapters/inbound-store.ts';
 import { ServiceHealth } from '../adapters/service-health.ts';
 import type { AppDeps } from '../app/deps.ts';
@@ -7,7 +7,7 @@ import { isTransient } from '../errors.ts';
 import { IngestDriver } from './ingest-driver.ts';
 
 export function createImapListener(deps: AppDeps, opts: ImapOptions, health = new ServiceHealth(deps.log),
-  driver = new IngestDriver(deps, health)): ImapListener {
+  driver = new IngestDriver(deps, health), observe?: ListenerObserver): ImapListener {
   /** A database failure inside a listener hook is PostgreSQL's outage, not the mailbox's. */
   const onDb = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
     try {
@@ -30,5 +30,6 @@ export function createImapListener(deps: AppDeps, opts: ImapOptions, health = ne
       await driver.drain();
       return messages.map((m) => m.uid);
     },
+    ...(observe === undefined ? {} : { observe }),
   }, deps.log, health);
 }

@@ -5,11 +5,16 @@
  */
 import type { ServiceHealth } from '../adapters/service-health.ts';
 import type { AppDeps } from '../app/deps.ts';
-import { processPending } from '../app/ingest-message.ts';
+import { processPending, type Outcome } from '../app/ingest-message.ts';
 import { backoffDelay } from '../domain/backoff.ts';
 import { isTransient } from '../errors.ts';
 
+/** Told what each pass of stored messages became (metrics, the per-message log line). */
+export type InboundObserver = (outcomes: readonly Outcome[]) => Promise<void>;
+
 export class IngestDriver {
+  /** Set by operations once its metrics exist. */
+  observer: InboundObserver | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private failures = 0;
@@ -34,8 +39,11 @@ export class IngestDriver {
     do {
       this.again = false;
       try {
-        await processPending(this.deps, this.stopping.signal);
+        const outcomes = await processPending(this.deps, this.stopping.signal);
         this.failures = 0;
+        if (outcomes.length > 0 && this.observer !== undefined) {
+          await this.observer(outcomes).catch((err: unknown) => { this.deps.log.warn({ err }, 'could not record inbound metrics'); });
+        }
         this.health.ok('postgres');
       } catch (err) {
         this.failures += 1;

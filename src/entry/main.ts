@@ -1,12 +1,12 @@
 /** Wires configuration, policy, database, queues, workers and the IMAP listener into a running tasaeed. */
-import type { ImapListener } from '../adapters/imap.ts';
 import { migrate, openDb } from '../adapters/db.ts';
 import type { Config } from '../adapters/config.ts';
 import { createLogger, type Logger } from '../adapters/logger.ts';
 import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
+import { smtpOptions } from '../adapters/mail-options.ts';
 import { createMailer } from '../adapters/mailer.ts';
-import { imapConnector, smtpTransportOptions, warnInsecureTls } from '../adapters/mail-connection.ts';
+import { warnInsecureTls } from '../adapters/mail-connection.ts';
 import { mailTokens } from '../adapters/oauth/token-provider.ts';
 import type { TokenCache } from '../adapters/oauth/token-cache.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
@@ -19,8 +19,9 @@ import type { SendDeps } from '../app/send-outbound.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { isTransient } from '../errors.ts';
 import { Directory } from '../domain/directory.ts';
-import { createImapListener } from './imap-listener.ts';
+import { deskFor } from './desk/plugin.ts';
 import { IngestDriver } from './ingest-driver.ts';
+import { startOperations } from './operations.ts';
 import { checkServices } from './startup-checks.ts';
 import { startWorkers, type RunningWorkers } from './workers.ts';
 
@@ -42,10 +43,10 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
   const tokens = mailTokens(config);
-  const mailer = createMailer(smtpTransportOptions(config, tokens));
+  const mailer = createMailer(smtpOptions(config, tokens));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET, replyAddress: config.REPLY_ADDRESS,
-    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(),
+    scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(), deskUrl: config.DESK_URL,
     inbound: {
       authMode: config.INBOUND_AUTH,
       verifier: config.INBOUND_AUTH === 'off' ? undefined : mailauthVerifier(createResolver(config.INBOUND_AUTH_DNS_FILE)),
@@ -80,11 +81,12 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const recovery = watchRecovery(app, workers, config);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
-  const listener: ImapListener = createImapListener(deps, { connection: imapConnector(config, app.tokens), mailbox: config.IMAP_MAILBOX }, health, driver);
   warnInsecureTls(config, deps.log);
-  await listener.start();
+  // Probes, HTTP (health, metrics, the web desk), alerts, and the IMAP listener on the one instance that holds its lease.
+  const desk = deskFor(deps, { deskUrl: config.DESK_URL, host: config.HTTP_HOST, port: config.HTTP_PORT });
+  const operations = await startOperations(config, app, driver, { plugins: [desk] });
   // The safety scan: no message ever waits for another email to arrive.
-  const scan = setInterval(() => { listener.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
+  const scan = setInterval(() => { operations.leadership.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
   scan.unref();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
   catchUpReports(deps).catch((err: unknown) => { deps.log.warn({ err }, 'catching up missed reports failed; the next start tries again'); });
@@ -94,7 +96,7 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
       clearInterval(scan);
       recovery.stop();
       await driver.stop();
-      await listener.stop();
+      await operations.stop();
       await workers.close();
       await app.close();
     },

@@ -3,9 +3,9 @@
  * STARTUP_TIMEOUT. Every failure is reported in one go, each line naming the setting and the service, and the
  * daemon exits non-zero instead of retrying for ever with workers running.
  */
+import { imapOptions, smtpOptions } from '../adapters/mail-options.ts';
 import { probeImap, probePostgres, probeRedis, probeSmtp, type ProbeResult } from '../adapters/service-probes.ts';
 import type { Config } from '../adapters/config.ts';
-import { imapConnector, smtpTransportOptions } from '../adapters/mail-connection.ts';
 import { mailTokens } from '../adapters/oauth/token-provider.ts';
 import { TasaeedError, describeError } from '../errors.ts';
 
@@ -28,8 +28,8 @@ export async function checkServices(config: Config): Promise<ProbeResult[]> {
   const results = await Promise.allSettled([
     within(ms, 'DATABASE_URL', 'PostgreSQL', probePostgres(config, inner)),
     within(ms, 'REDIS_URL', 'Redis', probeRedis(config, inner)),
-    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap({ connection: imapConnector(config, tokens), mailbox: config.IMAP_MAILBOX }, inner)),
-    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp(smtpTransportOptions(config, tokens), inner)),
+    within(ms, 'IMAP_HOST', 'the IMAP server', probeImap(imapOptions(config, tokens), inner)),
+    within(ms, 'SMTP_HOST', 'the SMTP server', probeSmtp(smtpOptions(config, tokens), inner)),
   ]);
   const failures = [...new Set(results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])))];
   if (failures.length > 0) {

@@ -194,6 +194,9 @@ export class Installation {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** The PID of `tasaeed start`, while it runs. */
+  get pid(): number | undefined { return this.child?.exitCode === null ? this.child.pid : undefined; }
+
   private imap(user: string): ImapFlow {
     const env = this.services.env;
     return new ImapFlow({ host: env.IMAP_HOST, port: Number(env.IMAP_PORT), secure: false, auth: { user, pass: PASSWORD }, logger: false });
