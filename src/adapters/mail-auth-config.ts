@@ -1,7 +1,7 @@
 /**
  * The settings that say how tasaeed signs in to the Core mailbox (IMAP) and the mail server (SMTP): password or
- * OAuth2 (Microsoft 365, Google Workspace, any token endpoint), which certificates to trust, and how replies are
- * addressed. `config.ts` spreads `mailAuthSettings` into its schema and runs `checkMailAuth` over the result.
+ * OAuth2 (Microsoft 365, Google Workspace, any token endpoint) and which certificates to trust.
+ * `config.ts` spreads `mailAuthSettings` into its schema and runs `checkMailAuth` over the result.
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
