@@ -28,6 +28,8 @@ export const CATALOGUE = {
   STARTUP_FAILED: { transient: false, hint: 'fix each setting named above, then start again; nothing was changed' },
   OUTBOX_NOT_RETRYABLE: { transient: false, hint: 'only failed or bounced emails can be retried; see `tasaeed outbox list`' },
   INTERNAL: { transient: false, hint: 'this is a defect in tasaeed; the stack trace in the log shows where' },
+  REPORT_PERIOD_NOT_OVER: { transient: false, hint: 'preview a running period with `tasaeed report <kind> --out <dir>`; send it once the period is over' },
+  QUARANTINE_NOT_FOUND: { transient: false, hint: 'list the quarantined messages with `tasaeed quarantine list`' },
   MESSAGE_NOT_IN_MAILBOX: { transient: false, hint: 'only the header section was kept; ask the sender to send the message again, smaller or as a link' },
   OAUTH_TOKEN_REFUSED: { transient: false, hint: 'the authorization server refused to issue a token (consent revoked, secret or certificate expired, wrong client or tenant): fix the OAUTH_* setting named above in the provider\'s console and restart' },
   OAUTH_UNAVAILABLE: { transient: true, hint: 'the OAuth2 token endpoint did not answer; check OAUTH_TOKEN_URL (or OAUTH_AUTHORITY) and the network; tasaeed keeps retrying' },

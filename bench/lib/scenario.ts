@@ -24,5 +24,7 @@ export interface Scenario {
   title: string;
   /** Needs no services (pure CPU). */
   offline?: boolean;
+  /** Runs only when named with --scenario (it takes far longer than the rest). */
+  namedOnly?: boolean;
   run(ctx: BenchContext): Promise<Measured>;
 }

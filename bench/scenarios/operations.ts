@@ -26,8 +26,9 @@ async function daemon(inst: BenchInstallation, env: Record<string, string>): Pro
   let log = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => { log = (log + c).slice(-20_000); });
   const began = Date.now();
+  // A start rebuilds every pending timer in Redis first: with half a million open tickets that takes minutes.
   while (!log.includes('operations started')) {
-    if (child.exitCode !== null || Date.now() - began > 60_000) throw new Error(`tasaeed start did not start:\n${log}`);
+    if (child.exitCode !== null || Date.now() - began > 900_000) throw new Error(`tasaeed start did not start:\n${log}`);
     await sleep(100);
   }
   await sleep(3000); // start-up work (reconcile, report catch-up) settles

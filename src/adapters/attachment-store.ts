@@ -3,6 +3,7 @@
  * size and count limits; a part over a limit is still listed by name, type and size.
  */
 import { createHash } from 'node:crypto';
+import type { OriginalAttachment } from '../domain/copy-attachments.ts';
 import type { MailAttachment } from '../domain/mail.ts';
 import type { Tx } from './ticket-store.ts';
 
@@ -58,4 +59,24 @@ export async function listAttachments(tx: Tx, where: { inboundId: number } | { t
     .select('position', 'filename', 'content_type', 'size', 'inline', tx.raw('content is not null as stored'), 'skipped_reason', 'contains');
   const rows = await ('inboundId' in where ? q.where({ inbound_id: where.inboundId }) : q.where({ ticket_id: where.ticketId })) as StoredAttachment[];
   return rows;
+}
+
+/** The attachments of the message that opened a ticket, without their bytes. */
+export async function originalAttachments(tx: Tx, ticketId: number): Promise<OriginalAttachment[]> {
+  const rows = await tx('inbound_attachments as a')
+    .join('ticket_events as e', function on() { this.on('e.inbound_id', 'a.inbound_id').andOn('e.ticket_id', 'a.ticket_id'); })
+    .where({ 'a.ticket_id': ticketId, 'e.kind': 'created' }).orderBy('a.position')
+    .select('a.id', 'a.filename', 'a.content_type', 'a.size', 'a.inline', 'a.content_id', tx.raw('a.content is not null as stored')) as {
+      id: string | number; filename: string; content_type: string; size: string | number; inline: boolean; content_id: string | null; stored: boolean;
+    }[];
+  return rows.map((r) => ({
+    id: Number(r.id), filename: r.filename, contentType: r.content_type, size: Number(r.size), inline: r.inline, contentId: r.content_id, stored: r.stored,
+  }));
+}
+
+/** The stored bytes of some attachments, by id. */
+export async function attachmentContents(tx: Tx, ids: readonly number[]): Promise<Map<number, Buffer>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx('inbound_attachments').whereIn('id', ids).whereNotNull('content').select('id', 'content') as { id: string | number; content: Buffer }[];
+  return new Map(rows.map((r) => [Number(r.id), r.content]));
 }

@@ -38,3 +38,8 @@ export async function sessionEmail(tx: Tx, idHash: string, at: Date): Promise<st
 export async function endSession(tx: Tx, idHash: string, at: Date): Promise<void> {
   await tx('desk_sessions').where({ id_hash: idHash }).orWhere('expires_at', '<=', at).delete();
 }
+
+/** One sign-in request at a time per address (until the transaction ends), so the rate limit cannot be raced. */
+export async function lockSignInAddress(tx: Tx, email: string): Promise<void> {
+  await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`desk-sign-in:${email}`]);
+}

@@ -3,7 +3,7 @@
  * IP and HELO come from the topmost Received header, which our own mail server wrote (trustReceived).
  */
 import { authenticate } from 'mailauth';
-import type { AuthVerdict, SenderVerifier } from '../app/inbound-deps.ts';
+import type { AuthVerdict, SenderVerifier } from '../ports/sender-verifier.ts';
 import type { DnsResolver } from './dns-resolver.ts';
 
 export function mailauthVerifier(resolver: DnsResolver): SenderVerifier {

@@ -167,3 +167,14 @@ export async function advanceCursor(tx: Tx, mailbox: string, uidvalidity: number
       set last_uid = greatest(mailbox_state.last_uid, excluded.last_uid), updated_at = now()`,
   [mailbox, uidvalidity, lastUid]);
 }
+
+/** The raw bytes as stored (the DMARC check reads them). */
+export async function rawOf(tx: Tx, id: number): Promise<Buffer | undefined> {
+  const row = await tx('inbound_messages').where({ id }).first('raw') as { raw: Buffer } | undefined;
+  return row?.raw;
+}
+
+/** What the sender check found, kept on the message. */
+export async function recordSenderAuth(tx: Tx, id: number, auth: Record<string, unknown>): Promise<void> {
+  await tx('inbound_messages').where({ id }).update({ auth: JSON.stringify(auth) });
+}

@@ -15,7 +15,11 @@ export interface OutgoingEmail {
   inReplyTo?: string | undefined;
   references?: string[] | undefined;
   headers: Record<string, string>;
-  attachments?: { filename: string; content: string | Buffer; contentType: string }[] | undefined;
+  attachments?: {
+    filename: string; content: string | Buffer; contentType: string;
+    /** An inline image: sent with this Content-ID (no angle brackets) and `inline` disposition. */
+    cid?: string; contentDisposition?: 'inline' | 'attachment';
+  }[] | undefined;
 }
 
 export interface Mailer {

@@ -130,3 +130,8 @@ export async function outboundByMessageIds(tx: Tx, messageIds: readonly string[]
 export async function markBounced(tx: Tx, id: number, at: Date, reason: string): Promise<void> {
   await tx('outbox').where({ id }).update({ status: 'bounced', bounced_at: at, bounce_reason: reason.slice(0, 2000) });
 }
+
+/** True when an email of this template already answers this inbound message (e.g. its quarantine notice). */
+export async function hasInboundReply(tx: Tx, inboundId: number, template: string): Promise<boolean> {
+  return await tx('outbox').where({ inbound_id: inboundId, template }).first('id') !== undefined;
+}

@@ -5,7 +5,7 @@ import { backoffDelay } from '../domain/backoff.ts';
 import type { Clock } from '../domain/clock.ts';
 import { timerJobId } from '../domain/timer.ts';
 import type { ReportKind } from '../domain/report-period.ts';
-import type { Effects, Scheduler } from '../app/effects.ts';
+import type { Effects, Scheduler } from '../ports/scheduler.ts';
 
 export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports', reviews: 'reviews' } as const;
 

@@ -7,7 +7,12 @@
  * - received: tickets created in the period.
  * - resolved: tickets resolved in the period; time to resolve = resolved_at − created_at − time on hold.
  * - within the deadline: of the tickets whose level-1 deadline (the first 24 hours) fell in the period, those
- *   resolved before that deadline's due_at. Every such outcome is settled when the period ends.
+ *   resolved before it, on the clock without the time on hold: a resume re-plans the deadline with the time that was
+ *   left (that row is the one in force), and a ticket resolved while on hold stopped its clock before the deadline,
+ *   so it met it. A deadline whose clock is stopped at the period's end (on hold, unresolved) is not counted: its
+ *   ticket is counted where the re-planned deadline falls. Every counted outcome is settled when the period ends.
+ * - on hold: tickets put on hold in the period, and the time tickets spent on hold within the period (each hold
+ *   from `held` to its `resumed` or `resolved` event, or to the period's end while it lasts).
  * - escalated: tickets that reached level ≥ 1 (the General Manager) in the period: every 'escalated' event is a
  *   step up the ladder from level 1 on (fire-deadline.ts), so a ticket with one in the period counts once.
  * - reminders: 'reminder' events in the period.
@@ -27,6 +32,9 @@ export interface DepartmentFigures {
   /** Median and 90th percentile of the time to resolve, in ms; null when nothing was resolved. */
   p50: number | null;
   p90: number | null;
+  /** Tickets put on hold in the period, and the time spent on hold within it (ms). */
+  held: number;
+  heldMs: number;
   escalated: number;
   reminders: number;
   openAtEnd: number;
@@ -40,7 +48,7 @@ const rows = reportRows;
 
 export async function departmentFigures(db: Db, from: Date, to: Date): Promise<DepartmentFigures[]> {
   const b = { from, to };
-  const [received, resolved, sla, escalated, reminders, open] = await Promise.all([
+  const [received, resolved, sla, held, escalated, reminders, open] = await Promise.all([
     rows<Grouped & { n: number }>(db, `
       select grouping(department_key) g, department_key d, count(*)::int n from tickets
       where created_at >= :from and created_at < :to group by grouping sets ((department_key), ())`, b),
@@ -50,12 +58,27 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
         percentile_cont(0.9) within group (order by extract(epoch from resolved_at - created_at) - held_ms / 1000.0) * 1000 p90
       from tickets where resolved_at >= :from and resolved_at < :to group by grouping sets ((department_key), ())`, b),
     rows<Grouped & { met: number; due: number }>(db, `
-      select grouping(t.department_key) g, t.department_key d, count(*)::int due,
-        (count(*) filter (where t.resolved_at < dl.due_at))::int met
-      from deadlines dl join tickets t on t.id = dl.ticket_id
-      where dl.kind = 'escalate' and dl.level = 1 and dl.due_at >= :from and dl.due_at < :to
-        -- a deadline moved by #موعد or #أولوية is replaced by a row with a higher seq: count the one in force
-        and not exists (select 1 from deadlines n where n.ticket_id = dl.ticket_id and n.kind = 'escalate' and n.level = 1 and n.seq > dl.seq)
+      select grouping(department_key) g, department_key d, count(*)::int due,
+        (count(*) filter (where case when paused then resolved_at < :to else resolved_at < due_at end))::int met
+      from (
+        select t.department_key, t.resolved_at, dl.due_at,
+          -- voided by a hold that never resumed (a resume would have planned a row with a higher seq)
+          (dl.status = 'void' and exists (select 1 from ticket_events h where h.ticket_id = dl.ticket_id and h.kind = 'held' and h.created_at = dl.settled_at)) paused
+        from deadlines dl join tickets t on t.id = dl.ticket_id
+        where dl.kind = 'escalate' and dl.level = 1 and dl.due_at >= :from and dl.due_at < :to
+          -- a deadline moved by #موعد, #أولوية or a resume is replaced by a row with a higher seq: count the one in force
+          and not exists (select 1 from deadlines n where n.ticket_id = dl.ticket_id and n.kind = 'escalate' and n.level = 1 and n.seq > dl.seq)
+      ) s
+      where not paused or resolved_at < :to
+      group by grouping sets ((department_key), ())`, b),
+    rows<Grouped & { n: number; ms: number | null }>(db, `
+      select grouping(t.department_key) g, t.department_key d,
+        (count(distinct h.ticket_id) filter (where h.created_at >= :from))::int n,
+        sum(extract(epoch from least(coalesce(x.ended, :to), :to) - greatest(h.created_at, :from)) * 1000)::float8 ms
+      from ticket_events h join tickets t on t.id = h.ticket_id
+      cross join lateral (select min(e.created_at) ended from ticket_events e
+        where e.ticket_id = h.ticket_id and e.kind in ('resumed', 'resolved') and e.created_at >= h.created_at and e.id > h.id) x
+      where h.kind = 'held' and h.created_at < :to and (x.ended is null or x.ended > :from)
       group by grouping sets ((t.department_key), ())`, b),
     rows<Grouped & { n: number }>(db, `
       select grouping(t.department_key) g, t.department_key d, count(distinct e.ticket_id)::int n
@@ -80,7 +103,7 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
     let f = out.get(key(r));
     if (f === undefined) {
       f = { department: r.g === 1 ? null : r.d, total: r.g === 1, received: 0, resolved: 0, slaMet: 0, slaDue: 0,
-        p50: null, p90: null, escalated: 0, reminders: 0, openAtEnd: 0 };
+        p50: null, p90: null, held: 0, heldMs: 0, escalated: 0, reminders: 0, openAtEnd: 0 };
       out.set(key(r), f);
     }
     return f;
@@ -89,6 +112,7 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
   for (const r of received) at(r).received = r.n;
   for (const r of resolved) Object.assign(at(r), { resolved: r.n, p50: r.p50, p90: r.p90 });
   for (const r of sla) Object.assign(at(r), { slaMet: r.met, slaDue: r.due });
+  for (const r of held) Object.assign(at(r), { held: r.n, heldMs: Math.round(r.ms ?? 0) });
   for (const r of escalated) at(r).escalated = r.n;
   for (const r of reminders) at(r).reminders = r.n;
   for (const r of open) at(r).openAtEnd = r.n;

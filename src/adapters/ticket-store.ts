@@ -109,3 +109,19 @@ export async function ticketOfThread(tx: Tx, messageIds: readonly string[]): Pro
   }
   return undefined;
 }
+
+/** True when some ticket was created before `at`. */
+export async function anyTicketBefore(tx: Tx, at: Date): Promise<boolean> {
+  return await tx('tickets').where('created_at', '<', at).first('id') !== undefined;
+}
+
+/** The latest piece of work on a ticket a customer update may mention (a plan, a note, an escalation, an owner). */
+export async function latestWork(tx: Tx, ticketId: number): Promise<{ kind: string; created_at: Date } | undefined> {
+  return await tx('ticket_events').where({ ticket_id: ticketId }).whereIn('kind', ['plan_set', 'note', 'escalated', 'assigned'])
+    .orderBy('id', 'desc').first('kind', 'created_at') as { kind: string; created_at: Date } | undefined;
+}
+
+/** Every event written in this transaction records where the command came from (ticket_events.source). */
+export async function markEventSource(tx: Tx, source: 'web'): Promise<void> {
+  await tx.raw("select set_config('tasaeed.source', ?, true)", [source]);
+}

@@ -5,6 +5,7 @@
 import { addEvent, addThreadIds, type Tx } from '../adapters/ticket-store.ts';
 import { pendingEscalation } from '../adapters/timer-store.ts';
 import { COMMAND_HELP, parseCommand, type ParsedCommand } from '../domain/commands.ts';
+import { refusalOnHold } from '../domain/hold.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { coreAddresses } from '../domain/policy.ts';
 import { findReplyTokens, verifyReplyToken } from '../domain/reply-token.ts';
@@ -73,6 +74,8 @@ export function roleRefusal(deps: AppDeps, ticket: Ticket, sender: string, c: Pa
   if (ticket.status === 'resolved' && c.name !== 'note' && c.name !== 'policy') {
     return { command, reason: { ar: 'التذكرة محلولة مسبقاً.', en: 'the ticket is already resolved.' } };
   }
+  const onHold = refusalOnHold(ticket.status, c.name);
+  if (onHold !== undefined) return { command, reason: onHold };
   return undefined;
 }
 

@@ -4,7 +4,7 @@
  * session. An address outside the policy, or one asking too often, gets no email, and the caller shows the same
  * neutral answer either way.
  */
-import { addSession, addSignIn, countSignInsSince, endSession, linkSignInEmail, redeemSignIn, sessionEmail } from '../adapters/desk-session-store.ts';
+import { addSession, lockSignInAddress, addSignIn, countSignInsSince, endSession, linkSignInEmail, redeemSignIn, sessionEmail } from '../adapters/desk-session-store.ts';
 import { addOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { hashSecret, newSecret } from '../domain/desk-token.ts';
@@ -33,8 +33,7 @@ export async function requestSignIn(deps: AppDeps, address: string, base: string
   const email = deps.directory.canonical(address.trim());
   if (!mayUseDesk(deps.directory, email)) return 'not_in_policy';
   const outboxIds = await deps.db.transaction(async (tx) => {
-    // One request at a time per address, so the rate limit cannot be raced.
-    await tx.raw('select pg_advisory_xact_lock(hashtext(?))', [`desk-sign-in:${email}`]);
+    await lockSignInAddress(tx, email);
     const since = new Date(deps.clock.now().getTime() - LINK_VALID_MS);
     if (await countSignInsSince(tx, email, since) >= LINKS_PER_WINDOW) return undefined;
     const { id, link, expiresAt } = await newLink(tx, deps, email, base);

@@ -1,10 +1,7 @@
 /** What a committed transaction asks the queues to do next (never done inside the transaction). */
-import type { Timer } from '../domain/timer.ts';
+import type { Effects } from '../ports/scheduler.ts';
 
-export interface Effects {
-  outboxIds: number[];
-  timers: Timer[];
-}
+export type { Effects, Scheduler } from '../ports/scheduler.ts';
 
 export const noEffects = (): Effects => ({ outboxIds: [], timers: [] });
 
@@ -12,15 +9,4 @@ export function mergeEffects(into: Effects, more: Effects): Effects {
   into.outboxIds.push(...more.outboxIds);
   into.timers.push(...more.timers);
   return into;
-}
-
-/** The port the app layer uses to hand effects to the queues. */
-export interface Scheduler {
-  schedule(effects: Effects): Promise<void>;
-  /** False when the queue store lost its jobs (e.g. Redis was flushed) since the last full rebuild. */
-  intact(): Promise<boolean>;
-  /** Queues again emails that were sent or failed before (`tasaeed outbox retry`). */
-  resend(outboxIds: readonly number[]): Promise<void>;
-  /** Records that every job was rebuilt from the database. */
-  markRebuilt(): Promise<void>;
 }

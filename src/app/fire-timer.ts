@@ -2,7 +2,7 @@
  * A timer fired (escalation, reminder, customer update). The row is the truth: the handler reloads it and the
  * ticket, and does nothing if the row is settled, the ticket resolved, or the step already passed.
  */
-import { addEvent, loadTicket, type Tx } from '../adapters/ticket-store.ts';
+import { addEvent, latestWork, loadTicket, type Tx } from '../adapters/ticket-store.ts';
 import { claimTimer, settleTimer, type TimerRow } from '../adapters/timer-store.ts';
 import { ladderLevel } from '../domain/escalation-ladder.ts';
 import type { Timer } from '../domain/timer.ts';
@@ -41,8 +41,7 @@ async function updateCustomer(tx: Tx, deps: AppDeps, ticket: Ticket): Promise<Ef
   const now = deps.clock.now();
   const customer = ticket.customerEmail ?? '';
   const eventId = await addEvent(tx, { ticketId: ticket.id, kind: 'customer_updated', actor: null, at: now, data: { to: customer } });
-  const latest = await tx('ticket_events').where({ ticket_id: ticket.id }).whereIn('kind', ['plan_set', 'note', 'escalated', 'assigned'])
-    .orderBy('id', 'desc').first('kind', 'created_at') as { kind: string; created_at: Date } | undefined;
+  const latest = await latestWork(tx, ticket.id);
   const outboxIds = await notify(tx, deps, {
     ticket, eventId, template: 'customer-update', dueAt: null,
     recipients: [{ ...deps.directory.recipient(customer), locale: deps.policy.locale }],

@@ -7,6 +7,7 @@ import { addEvent, updateTicket, type Tx } from '../adapters/ticket-store.ts';
 import { addTimers, nextSeq, pendingEscalation, voidTimers } from '../adapters/timer-store.ts';
 import type { ParsedCommand } from '../domain/commands.ts';
 import { priorityOf } from '../domain/escalation-ladder.ts';
+import { dayHours } from '../domain/business-calendar.ts';
 import { businessCalendar } from '../domain/policy-calendar.ts';
 import type { Timer } from '../domain/timer.ts';
 import { holdEnds, parseHold, resumedDeadline, timeLeft } from '../domain/hold.ts';
@@ -30,7 +31,7 @@ export async function hold(c: CommandContext, cmd: Generic): Promise<HandlerOutc
   }
   const now = deps.clock.now();
   const cal = businessCalendar(deps.policy);
-  const request = parseHold(cmd.arg, now, deps.policy.timezone, cal.closesAt);
+  const request = parseHold(cmd.arg, now, deps.policy.timezone, (date) => dayHours(cal, date).closesAt);
   if (request === undefined) {
     return refuseWith('لم نفهم موعد انتهاء الانتظار بعد «حتى». اكتبوا تاريخاً قادماً أو مدة.', 'the time after "until" is not a future date or a duration we understand.', HOLD_EXAMPLE);
   }

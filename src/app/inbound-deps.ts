@@ -1,21 +1,10 @@
 /** Settings and ports for inbound mail handling; absent fields fall back to safe defaults. */
 import type { Locale } from '../domain/dates.ts';
+import type { SenderVerifier } from '../ports/sender-verifier.ts';
+
+export type { AuthVerdict, SenderVerifier } from '../ports/sender-verifier.ts';
 
 export type InboundAuthMode = 'off' | 'monitor' | 'enforce';
-
-/** What a DMARC check on the raw message concluded (the adapter computes it with mailauth). */
-export interface AuthVerdict {
-  dmarc: string;
-  spf: string;
-  dkim: string;
-  /** The From domain the verdict is about. */
-  domain: string;
-  comment: string;
-}
-
-export interface SenderVerifier {
-  verify(raw: Buffer): Promise<AuthVerdict>;
-}
 
 export interface InboundDeps {
   authMode: InboundAuthMode;

@@ -3,6 +3,8 @@
  * At the start of each period a review ticket is opened for the policy's owner, carrying the last period's figures.
  * One report_runs row per period makes it happen once.
  */
+import { claimReportRun } from '../adapters/report-run-store.ts';
+import { reviewFigures, type ReviewFigures } from '../adapters/review-figures.ts';
 import { addEvent, insertTicket, updateTicket } from '../adapters/ticket-store.ts';
 import { localDate } from '../domain/dates.ts';
 import { firstDeadline } from '../domain/escalation-ladder.ts';
@@ -11,27 +13,7 @@ import type { AppDeps } from './deps.ts';
 import { notify } from './notify.ts';
 import { planEscalation } from './ticket-timers.ts';
 
-interface Figures {
-  received: number; resolved: number; within: number; escalated: number; open: number;
-  causes: { root_cause: string; n: number }[];
-}
-
-async function figures(deps: AppDeps, from: Date, to: Date): Promise<Figures> {
-  const [row] = await deps.db.raw(`
-    select count(*)::int as received,
-      count(*) filter (where t.resolved_at is not null and t.resolved_at < ?)::int as resolved,
-      count(*) filter (where t.resolved_at is not null and t.resolved_at < ? and t.resolved_at <= coalesce(d.due_at, t.resolved_at))::int as within,
-      count(*) filter (where t.level >= 1)::int as escalated,
-      count(*) filter (where t.status <> 'resolved')::int as open
-    from tickets t
-    left join lateral (select due_at from deadlines where ticket_id = t.id and kind = 'escalate' and level = 1 order by seq desc limit 1) d on true
-    where t.created_at >= ? and t.created_at < ?`, [to, to, from, to]).then((r: { rows: Omit<Figures, 'causes'>[] }) => r.rows);
-  const causes = await deps.db('tickets').whereNotNull('root_cause').where('resolved_at', '>=', from).where('resolved_at', '<', to)
-    .groupBy('root_cause').select('root_cause').count<{ root_cause: string; n: string }[]>('* as n').orderBy('n', 'desc').limit(5);
-  return { ...(row ?? { received: 0, resolved: 0, within: 0, escalated: 0, open: 0 }), causes: causes.map((c) => ({ root_cause: c.root_cause, n: Number(c.n) })) };
-}
-
-function describe(f: Figures, period: string): string {
+function describe(f: ReviewFigures, period: string): string {
   const pct = f.resolved === 0 ? 0 : Math.round((f.within / f.resolved) * 100);
   return [
     `مراجعة دورية لسياسة التصعيد عن الفترة ${period} (سياسة التصعيد، الخطوة 12).`,
@@ -54,10 +36,8 @@ export async function openPolicyReview(deps: AppDeps): Promise<{ opened: boolean
   const period = previousPeriod(p.review.every, localDate(now, p.timezone), p.timezone);
   const owner = p.review.owner ?? p.roles.customer_service_manager;
   const result = await deps.db.transaction(async (tx) => {
-    const [run] = await tx('report_runs').insert({ kind: 'policy_review', period: period.key })
-      .onConflict(['kind', 'period']).ignore().returning('id') as { id: number }[];
-    if (run === undefined) return undefined;
-    const f = await figures(deps, period.from, period.to);
+    if (await claimReportRun(tx, { kind: 'policy_review', period: period.key }) === undefined) return undefined;
+    const f = await reviewFigures(deps.db, period.from, period.to);
     const dept = deps.directory.departmentOf(owner);
     const ticket = await insertTicket(tx, {
       subject: `مراجعة سياسة التصعيد — ${period.key}`, description: describe(f, period.key),

@@ -7,7 +7,7 @@ import { missingBody, restoreBody, type MissingBody } from '../adapters/inbound-
 import { TasaeedError } from '../errors.ts';
 import type { AppDeps } from './deps.ts';
 import { processInbound, type Outcome } from './ingest-message.ts';
-import { releaseQuarantined } from './quarantine.ts';
+import { releaseFromQuarantine } from './quarantine.ts';
 
 /** Where the whole of a message is fetched from (the IMAP mailbox it came from). */
 export type WholeMessageSource = (where: { mailbox: string; uidvalidity: number; uid: number }) => Promise<Buffer | undefined>;
@@ -35,6 +35,6 @@ async function fetchBack(deps: AppDeps, row: MissingBody, source: WholeMessageSo
 export async function retryQuarantined(deps: AppDeps, id: number, source: WholeMessageSource): Promise<Outcome | undefined> {
   const row = await missingBody(deps.db, id);
   if (row !== undefined) await fetchBack(deps, row, source);
-  await releaseQuarantined(deps, id);
+  await releaseFromQuarantine(deps, id);
   return await processInbound(deps, id);
 }

@@ -4,7 +4,9 @@
  * and re-process them (`tasaeed quarantine list | show | retry`).
  */
 import { listAttachments, type StoredAttachment } from '../adapters/attachment-store.ts';
-import { addOutbound } from '../adapters/outbox-store.ts';
+import { addOutbound, hasInboundReply } from '../adapters/outbox-store.ts';
+import { listQuarantined, loadInbound, releaseQuarantined, type QuarantinedRow } from '../adapters/quarantine-store.ts';
+import { TasaeedError } from '../errors.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { parseMail } from '../adapters/mail-parse.ts';
 import type { QuarantineCode } from '../domain/classify.ts';
@@ -22,8 +24,7 @@ export async function noticeQuarantine(tx: Tx, deps: AppDeps, o: {
   if (o.from === null || NO_NOTICE.has(o.code)) return [];
   const person = deps.directory.person(o.from);
   if (person === undefined) return [];
-  const sent = await tx('outbox').where({ inbound_id: o.inboundId, template: 'quarantine-notice' }).first('id') as { id: number } | undefined;
-  if (sent !== undefined) return [];
+  if (await hasInboundReply(tx, o.inboundId, 'quarantine-notice')) return [];
   const r = deps.directory.recipient(person.email);
   const subject = snippet(o.subject, MAX_SUBJECT_IN_NOTICE);
   const now = deps.clock.now();
@@ -36,18 +37,11 @@ export async function noticeQuarantine(tx: Tx, deps: AppDeps, o: {
   }]);
 }
 
-export interface QuarantinedRow {
-  id: number;
-  received_at: Date;
-  from_email: string | null;
-  size: number;
-  message_id: string | null;
-  reason: string | null;
-}
+export type { QuarantinedRow };
 
-export async function listQuarantined(deps: AppDeps, limit = 200): Promise<QuarantinedRow[]> {
-  return await deps.db('inbound_messages').where({ status: 'quarantined' }).orderBy('id', 'desc').limit(limit)
-    .select('id', 'received_at', 'from_email', 'size', 'message_id', 'reason') as QuarantinedRow[];
+/** The newest quarantined messages first. */
+export async function listQuarantine(deps: AppDeps, limit = 200): Promise<QuarantinedRow[]> {
+  return await listQuarantined(deps.db, limit);
 }
 
 export interface QuarantineDetail extends QuarantinedRow {
@@ -64,8 +58,7 @@ export interface QuarantineDetail extends QuarantinedRow {
 
 /** One stored message, as far as it can be read (the parser never throws); text is cut to a preview. */
 export async function showInbound(deps: AppDeps, id: number): Promise<QuarantineDetail | undefined> {
-  const row = await deps.db('inbound_messages').where({ id }).first() as
-    (QuarantinedRow & { raw: Buffer; status: string; mailbox: string }) | undefined;
+  const row = await loadInbound(deps.db, id);
   if (row === undefined) return undefined;
   const mail = await parseMail(row.raw);
   const end = headerEnd(row.raw);
@@ -83,13 +76,11 @@ export async function showInbound(deps: AppDeps, id: number): Promise<Quarantine
   };
 }
 
-export class QuarantineError extends Error {
-  readonly code = 'QUARANTINE_NOT_FOUND';
+export class QuarantineError extends TasaeedError {
+  constructor(message: string) { super('QUARANTINE_NOT_FOUND', message); }
 }
 
 /** Puts a quarantined message back in line; the caller processes it like any pending message. */
-export async function releaseQuarantined(deps: AppDeps, id: number): Promise<void> {
-  const n = await deps.db('inbound_messages').where({ id, status: 'quarantined' })
-    .update({ status: 'pending', kind: null, reason: null, processed_at: null });
-  if (n === 0) throw new QuarantineError(`inbound message ${id} is not in quarantine (see \`tasaeed quarantine list\`)`);
+export async function releaseFromQuarantine(deps: AppDeps, id: number): Promise<void> {
+  if (!await releaseQuarantined(deps.db, id)) throw new QuarantineError(`inbound message ${id} is not in quarantine (see \`tasaeed quarantine list\`)`);
 }

@@ -5,13 +5,14 @@
  * same numbers — on to the policy's `reports.departments.forward_to`, with the note on top. Every reply is recorded
  * in report_actions; the sender is told what happened.
  */
+import { addReportAction, loadReportRun } from '../adapters/report-run-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import type { Locale } from '../domain/dates.ts';
 import type { Recipient } from '../domain/directory.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { stripQuoted } from '../domain/quote-strip.ts';
 import { parseReportCommand } from '../domain/report-command.ts';
-import { periodFromKey, type ReportKind } from '../domain/report-period.ts';
+import { periodFromKey } from '../domain/report-period.ts';
 import { reportRecipients } from '../domain/report-plan.ts';
 import { reportTitle } from '../domain/report-title.ts';
 import { coreAddresses } from '../domain/policy.ts';
@@ -27,8 +28,6 @@ export interface ReportReplyOutcome {
   reason: string;
   effects: Effects;
 }
-
-interface Run { id: number; kind: ReportKind; period: string; late: boolean; created_at: Date }
 
 type Message = Record<Locale, string>;
 
@@ -57,14 +56,12 @@ export async function applyReportReply(
   const token = tokens.find((t) => verifyReportToken(deps.replySecret, t, from)) ?? tokens[0];
   if (token === undefined) return undefined;
   const none: Effects = { outboxIds: [], timers: [] };
-  const run = await tx('report_runs').where({ id: token.runId }).first() as Run | undefined;
+  const run = await loadReportRun(tx, token.runId);
   if (run === undefined) return { status: 'quarantined', reason: `reply to report run ${token.runId}, which does not exist`, effects: none };
   const now = deps.clock.now();
   const sender = deps.directory.recipient(mail.from?.email ?? '');
   const record = async (kind: 'forward' | 'refused' | 'reply', note: string, reason: string | null): Promise<void> => {
-    await tx('report_actions').insert({
-      report_run_id: run.id, inbound_id: inboundId, kind, actor: sender.email, note, reason, created_at: now,
-    });
+    await addReportAction(tx, { runId: run.id, inboundId, kind, actor: sender.email, note, reason, at: now });
   };
   const period = periodFromKey(run.kind, run.period);
   const tell = async (to: Recipient, message: Message, ok: boolean): Promise<number[]> =>

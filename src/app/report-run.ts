@@ -4,6 +4,9 @@
  * unique (kind, period) index, and only the first one queues emails. A run more than LATE_AFTER_MS past its
  * scheduled time (after downtime) is marked late, and the email says so.
  */
+import { claimReportRun, reportRunExists } from '../adapters/report-run-store.ts';
+import { anyTicketBefore } from '../adapters/ticket-store.ts';
+import { TasaeedError } from '../errors.ts';
 import { queueEmails } from './queue-email.ts';
 import type { Templates } from '../adapters/templates.ts';
 import { reportPlan, reportRecipients } from '../domain/report-plan.ts';
@@ -23,8 +26,8 @@ export type ReportSendResult =
   | { sent: true; runId: number; outboxIds: number[]; late: boolean }
   | { sent: false; reason: string };
 
-export class ReportPeriodError extends Error {
-  readonly code = 'REPORT_PERIOD_NOT_OVER';
+export class ReportPeriodError extends TasaeedError {
+  constructor(message: string) { super('REPORT_PERIOD_NOT_OVER', message); }
 }
 
 /** Queues the report of `period` to its recipients, once; later calls for the same period do nothing. */
@@ -38,17 +41,16 @@ export async function sendReport(deps: ReportSendDeps, kind: ReportKind, period:
   const late = now.getTime() - dueAt(period, plan.schedule, tz).getTime() > LATE_AFTER_MS;
   const recipients = reportRecipients(deps.policy, deps.directory, plan.recipients);
   const result = await deps.db.transaction(async (tx): Promise<ReportSendResult> => {
-    const [run] = await tx('report_runs').insert({ kind, period: period.key, late, created_at: now })
-      .onConflict(['kind', 'period']).ignore().returning('id') as { id: number }[];
-    if (run === undefined) return { sent: false, reason: `the ${kind} report for ${period.key} was already sent` };
+    const runId = await claimReportRun(tx, { kind, period: period.key, late, at: now });
+    if (runId === undefined) return { sent: false, reason: `the ${kind} report for ${period.key} was already sent` };
     const view = await loadReport(deps, kind, period, now);
     const rows = recipients.map((r) => {
       const model = { ...view({ locale: r.locale, heads: r.heads, late }), recipient: r.name };
       renderReport(deps, kind, model, r.locale); // a template error stops the run here, before anything is queued
-      return { ticketId: null, eventId: null, reportRunId: run.id, template: reportTemplate(kind), locale: r.locale, to: r.email, data: model };
+      return { ticketId: null, eventId: null, reportRunId: runId, template: reportTemplate(kind), locale: r.locale, to: r.email, data: model };
     });
     const outboxIds = await queueEmails(tx, deps, now, rows);
-    return { sent: true, runId: run.id, outboxIds, late };
+    return { sent: true, runId, outboxIds, late };
   });
   if (result.sent) {
     deps.log.info({ kind, period: period.key, late: result.late, recipients: result.outboxIds.length }, 'report queued');
@@ -59,8 +61,7 @@ export async function sendReport(deps: ReportSendDeps, kind: ReportKind, period:
 
 /** True when some ticket existed before the period ended: a new installation does not report on its past. */
 async function hasHistory(deps: AppDeps, period: Period): Promise<boolean> {
-  const row = await deps.db('tickets').where('created_at', '<', periodInstants(period, deps.policy.timezone).to).first('id') as unknown;
-  return row !== undefined;
+  return await anyTicketBefore(deps.db, periodInstants(period, deps.policy.timezone).to);
 }
 
 /**
@@ -70,8 +71,7 @@ async function hasHistory(deps: AppDeps, period: Period): Promise<boolean> {
 export async function runDueReport(deps: ReportSendDeps, kind: ReportKind, firedAt: Date): Promise<ReportSendResult> {
   const plan = reportPlan(deps.policy, kind);
   const period = latestDuePeriod(plan.cadence, plan.schedule, firedAt, deps.policy.timezone);
-  const run = await deps.db('report_runs').where({ kind, period: period.key }).first('id') as unknown;
-  if (run !== undefined) return { sent: false, reason: `the ${kind} report for ${period.key} was already sent` };
+  if (await reportRunExists(deps.db, kind, period.key)) return { sent: false, reason: `the ${kind} report for ${period.key} was already sent` };
   if (!await hasHistory(deps, period)) return { sent: false, reason: `no tickets before the end of ${period.key}: nothing to report` };
   return await sendReport(deps, kind, period);
 }

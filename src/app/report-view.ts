@@ -103,6 +103,9 @@ export interface FigureRow {
   slaDetail: string;
   p50: string;
   p90: string;
+  /** Tickets put on hold in the period, and the time on hold within it (counted apart from time to resolve). */
+  held: number;
+  onHold: string;
   escalated: number;
   reminders: number;
   open: number;
@@ -119,7 +122,7 @@ export function figureRows(deps: ReportDeps, now: readonly DepartmentFigures[], 
   const prev = new Map(before.map((f) => [rowKey(f), f]));
   const cur = new Map(now.map((f) => [rowKey(f), f]));
   const empty = (department: string | null, total: boolean): DepartmentFigures => ({
-    department, total, received: 0, resolved: 0, slaMet: 0, slaDue: 0, p50: null, p90: null, escalated: 0, reminders: 0, openAtEnd: 0,
+    department, total, received: 0, resolved: 0, slaMet: 0, slaDue: 0, p50: null, p90: null, held: 0, heldMs: 0, escalated: 0, reminders: 0, openAtEnd: 0,
   });
   const keys: (string | null)[] = deps.policy.departments.map((d) => d.key);
   for (const f of [...now, ...before]) if (!f.total && !keys.includes(f.department)) keys.push(f.department);
@@ -135,6 +138,7 @@ export function figureRows(deps: ReportDeps, now: readonly DepartmentFigures[], 
       key: f.department, total: f.total, received: f.received, resolved: f.resolved,
       sla: percentText(sla), slaPercent: sla, slaDetail: `${f.slaMet}/${f.slaDue}`,
       p50: durationOrNone(f.p50, locale), p90: durationOrNone(f.p90, locale),
+      held: f.held, onHold: f.heldMs === 0 ? NONE : durationText(f.heldMs, locale),
       escalated: f.escalated, reminders: f.reminders, open: f.openAtEnd,
       change: {
         received: change(f.received, p.received, 'none'),
@@ -153,14 +157,16 @@ export function figureCsv(
 ): CsvCell[][] {
   const head = locale === 'ar'
     ? ['الفترة', 'الإدارة', 'الواردة', 'المحلولة', 'حُلّت ضمن المهلة', 'مهل انقضت في الفترة', 'نسبة الالتزام %',
-      'وسيط زمن الحل (ساعة)', 'المئين 90 لزمن الحل (ساعة)', 'صُعّدت إلى المدير العام', 'التذكيرات', 'مفتوحة في نهاية الفترة']
+      'وسيط زمن الحل (ساعة)', 'المئين 90 لزمن الحل (ساعة)', 'وُضعت في الانتظار', 'وقت الانتظار (ساعة)', 'صُعّدت إلى المدير العام',
+      'التذكيرات', 'مفتوحة في نهاية الفترة']
     : ['period', 'department', 'received', 'resolved', 'resolved within deadline', 'deadlines due in period', 'compliance %',
-      'median time to resolve (h)', 'p90 time to resolve (h)', 'escalated to General Manager', 'reminders', 'open at end of period'];
+      'median time to resolve (h)', 'p90 time to resolve (h)', 'put on hold', 'time on hold (h)', 'escalated to General Manager',
+      'reminders', 'open at end of period'];
   const out: CsvCell[][] = [head];
   for (const { label, figures } of rows) {
     for (const f of figures) {
       out.push([label, f.total ? totalName(locale) : departmentName(deps, f.department, locale), f.received, f.resolved,
-        f.slaMet, f.slaDue, percent(f.slaMet, f.slaDue), hours(f.p50), hours(f.p90), f.escalated, f.reminders, f.openAtEnd]);
+        f.slaMet, f.slaDue, percent(f.slaMet, f.slaDue), hours(f.p50), hours(f.p90), f.held, hours(f.heldMs), f.escalated, f.reminders, f.openAtEnd]);
     }
   }
   return out;

@@ -14,6 +14,7 @@ import { replyAddress } from '../domain/reply-token.ts';
 import { reportReplyAddress } from '../domain/report-reply-token.ts';
 import { backoffDelay } from '../domain/backoff.ts';
 import { isTransient } from '../errors.ts';
+import { CARRIES_ORIGINAL_FILES, originalFiles } from './copy-files.ts';
 import type { AppDeps } from './deps.ts';
 
 export interface SendDeps extends AppDeps {
@@ -35,7 +36,9 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
     const soonest = deps.clock.now().getTime() + WAIT_FOR_EARLIER_MS;
     return { result: 'waiting', until: new Date(Math.max(soonest, (earlier.next_attempt_at?.getTime() ?? 0) + 200)) };
   }
-  const rendered = deps.templates.render(row.template, row.locale, row.data);
+  const original = row.ticket_id !== null && CARRIES_ORIGINAL_FILES.has(row.template)
+    ? await originalFiles(deps, row.ticket_id, row.locale) : undefined;
+  const rendered = deps.templates.render(row.template, row.locale, original === undefined ? row.data : { ...row.data, files: original.files });
   const ticket = row.ticket_id === null ? undefined : await loadTicket(deps.db, row.ticket_id);
   const core = deps.policy.core;
   const thread = ticket?.threadMessageId ?? undefined;
@@ -62,7 +65,7 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
       'Auto-Submitted': 'auto-generated',
       'X-Auto-Response-Suppress': 'All',
     },
-    attachments: csv,
+    attachments: original === undefined ? csv : [...csv ?? [], ...original.attachments],
   });
   await markSentSurely(deps, outboxId, deps.clock.now());
   return { result: 'sent' };

@@ -4,6 +4,7 @@
  * `enforce` refuses a command without a DMARC pass, `monitor` records and logs the result only, `off` skips it.
  * The verdict is recorded on the ticket's timeline (a `sender_checked` event) and on the inbound message.
  */
+import { rawOf, recordSenderAuth } from '../adapters/inbound-store.ts';
 import { addEvent, type Tx } from '../adapters/ticket-store.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import type { Ticket } from '../domain/ticket.ts';
@@ -19,10 +20,10 @@ async function verdictFor(tx: Tx, deps: AppDeps, inboundId: number): Promise<Aut
   const verifier = deps.inbound?.verifier;
   const failed = (comment: string): AuthVerdict => ({ dmarc: 'temperror', spf: 'none', dkim: 'none', domain: '', comment });
   if (verifier === undefined) return failed('no sender verifier is configured');
-  const row = await tx('inbound_messages').where({ id: inboundId }).first('raw') as { raw: Buffer } | undefined;
-  if (row === undefined) return failed('the raw message is not stored');
+  const raw = await rawOf(tx, inboundId);
+  if (raw === undefined) return failed('the raw message is not stored');
   try {
-    return await verifier.verify(row.raw);
+    return await verifier.verify(raw);
   } catch (err) {
     return failed(`the check failed: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -36,7 +37,7 @@ export async function senderAuthRefusal(tx: Tx, deps: AppDeps, o: {
   if (mode === 'off') return undefined;
   const verdict = await verdictFor(tx, deps, o.inboundId);
   const sender = o.mail.from?.email ?? '';
-  await tx('inbound_messages').where({ id: o.inboundId }).update({ auth: JSON.stringify({ mode, ...verdict }) });
+  await recordSenderAuth(tx, o.inboundId, { mode, ...verdict });
   await addEvent(tx, {
     ticketId: o.ticket.id, kind: 'sender_checked', actor: sender, inboundId: o.inboundId, at: deps.clock.now(),
     data: { mode, command: o.command, ...verdict },

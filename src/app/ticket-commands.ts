@@ -1,7 +1,7 @@
 /** Commands that change a ticket: #حل, #توجيه, #أولوية, #تعيين, #خطة, #موعد, #عميل. */
 import { addEvent, updateTicket } from '../adapters/ticket-store.ts';
 import { pendingEscalation, voidTimers } from '../adapters/timer-store.ts';
-import { addTime } from '../domain/business-calendar.ts';
+import { addTime, dayHours } from '../domain/business-calendar.ts';
 import { missingResolveFields, type ParsedCommand } from '../domain/commands.ts';
 import type { Locale } from '../domain/dates.ts';
 import { parseDeadlineArg } from '../domain/deadline-arg.ts';
@@ -35,7 +35,12 @@ export async function resolve(c: CommandContext, cmd: Extract<ParsedCommand, { n
   }
   const { tx, deps, ticket, sender } = c;
   const now = deps.clock.now();
-  await updateTicket(tx, ticket.id, { status: 'resolved', root_cause: cmd.rootCause, preventive_measure: cmd.prevention, resolved_at: now, updated_at: now });
+  // Resolved while on hold: the hold ends here, and its time joins the time on hold (time to resolve leaves it out).
+  const held = ticket.hold === null ? {} : {
+    hold_since: null, hold_reason: null, hold_until: null, hold_remaining_ms: null,
+    held_ms: ticket.heldMs + Math.max(0, now.getTime() - ticket.hold.since.getTime()),
+  };
+  await updateTicket(tx, ticket.id, { status: 'resolved', root_cause: cmd.rootCause, preventive_measure: cmd.prevention, resolved_at: now, updated_at: now, ...held });
   await voidTimers(tx, ticket.id, now);
   const eventId = await addEvent(tx, {
     ticketId: ticket.id, kind: 'resolved', actor: sender, inboundId: c.inboundId, at: now,
@@ -133,7 +138,7 @@ export async function deadline(c: CommandContext, cmd: Generic): Promise<Handler
   const { tx, deps, ticket, sender } = c;
   const policy = deps.policy;
   const cal = businessCalendar(policy);
-  const parsed = parseDeadlineArg(cmd.arg, policy.timezone, cal.closesAt);
+  const parsed = parseDeadlineArg(cmd.arg, policy.timezone, (date) => dayHours(cal, date).closesAt);
   const example = { ar: '#موعد 48h\n#موعد 3 أيام\n#موعد 2026-12-01 14:00', en: '#deadline 48h\n#deadline 2026-12-01 14:00' };
   if (parsed === undefined) return refuseWith(`لم نفهم الموعد «${cmd.arg}».`, `"${cmd.arg}" is not a deadline we understand.`, example);
   const now = deps.clock.now();

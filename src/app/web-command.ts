@@ -3,7 +3,7 @@
  * transaction whose events record the source `web`. A refusal is recorded on the timeline like an email's and shown
  * on the page instead of being emailed back.
  */
-import { addEvent, loadTicket, type Tx } from '../adapters/ticket-store.ts';
+import { addEvent, loadTicket, markEventSource } from '../adapters/ticket-store.ts';
 import type { ParsedCommand } from '../domain/commands.ts';
 import { commandLabel, roleRefusal, runCommand } from './apply-command.ts';
 import type { HandlerOutcome, Refusal } from './command-context.ts';
@@ -14,14 +14,9 @@ export type WebCommand = Exclude<ParsedCommand, { name: 'unknown' }>;
 
 export type WebOutcome = { applied: string } | { refused: Refusal } | { missing: true };
 
-/** Every event written in this transaction records where the command came from (ticket_events.source). */
-export async function markSource(tx: Tx, source: 'web'): Promise<void> {
-  await tx.raw("select set_config('tasaeed.source', ?, true)", [source]);
-}
-
 export async function applyWebCommand(deps: AppDeps, o: { ticketId: number; actor: string; command: WebCommand }): Promise<WebOutcome> {
   const { outcome, effects } = await deps.db.transaction(async (tx) => {
-    await markSource(tx, 'web');
+    await markEventSource(tx, 'web');
     const ticket = await loadTicket(tx, o.ticketId, true);
     if (ticket === undefined) return { outcome: { missing: true } as const, effects: noEffects() };
     const refused = roleRefusal(deps, ticket, o.actor, o.command);

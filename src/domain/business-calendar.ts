@@ -3,6 +3,7 @@
  * weekend), minus public holidays, in the policy's timezone. Deadlines can run in business time or calendar time.
  */
 import { addDays, localDate, localInstant } from './dates.ts';
+import { inHijriMonth, onHijriOccasion, type AnnouncedDates, type HijriOccasion } from './hijri.ts';
 
 export interface BusinessCalendar {
   timezone: string;
@@ -13,33 +14,29 @@ export interface BusinessCalendar {
   closesAt: number;
   /** Local dates (YYYY-MM-DD) that are not working days. */
   holidays: ReadonlySet<string>;
-  /** Holidays that recur on the Hijri (Umm al-Qura) calendar: from month/day, for `days` days. */
-  hijriHolidays?: readonly { month: number; day: number; days: number }[];
+  /** Holidays that recur on the Hijri (Umm al-Qura) calendar, with the dates announced for some years. */
+  hijriHolidays?: readonly HijriOccasion[] | undefined;
+  /** Other working hours for a date range or a Hijri month (Ramadan); the first that covers a day applies. */
+  periods?: readonly WorkingPeriod[] | undefined;
 }
 
-const hijriFormat = new Intl.DateTimeFormat('en-u-ca-islamic-umalqura-nu-latn', { timeZone: 'UTC', month: 'numeric', day: 'numeric' });
-const hijriCache = new Map<string, { month: number; day: number }>();
+export interface WorkingPeriod {
+  from?: string | undefined;
+  to?: string | undefined;
+  hijriMonth?: number | undefined;
+  announced?: readonly AnnouncedDates[] | undefined;
+  opensAt: number;
+  closesAt: number;
+}
 
-/** The Umm al-Qura month and day of a Gregorian date (YYYY-MM-DD). */
-export function hijriMonthDay(date: string): { month: number; day: number } {
-  let md = hijriCache.get(date);
-  if (md === undefined) {
-    const parts = hijriFormat.formatToParts(new Date(`${date}T12:00:00Z`));
-    md = { month: Number(parts.find((p) => p.type === 'month')?.value), day: Number(parts.find((p) => p.type === 'day')?.value) };
-    if (hijriCache.size > 20_000) hijriCache.clear();
-    hijriCache.set(date, md);
-  }
-  return md;
+/** The hours of a day, after local midnight, when a period of other working hours covers it. */
+function periodOf(cal: BusinessCalendar, date: string): WorkingPeriod | undefined {
+  return cal.periods?.find((p) => (p.from !== undefined && p.to !== undefined && date >= p.from && date <= p.to)
+    || (p.hijriMonth !== undefined && inHijriMonth(p.hijriMonth, p.announced ?? [], date)));
 }
 
 function isHijriHoliday(cal: BusinessCalendar, date: string): boolean {
-  for (const h of cal.hijriHolidays ?? []) {
-    for (let k = 0; k < h.days; k += 1) {
-      const md = hijriMonthDay(addDays(date, -k));
-      if (md.month === h.month && md.day === h.day) return true;
-    }
-  }
-  return false;
+  return (cal.hijriHolidays ?? []).some((h) => onHijriOccasion(h, date));
 }
 
 export type ClockMode = 'calendar' | 'business';
@@ -54,9 +51,15 @@ export function isWorkingDay(cal: BusinessCalendar, date: string): boolean {
   return cal.workdays.includes(weekday(date)) && !cal.holidays.has(date) && !isHijriHoliday(cal, date);
 }
 
+/** The opening and closing times of a local date, in minutes after local midnight (a period's, or the usual). */
+export function dayHours(cal: BusinessCalendar, date: string): { opensAt: number; closesAt: number } {
+  return periodOf(cal, date) ?? cal;
+}
+
 /** The open and close instants of a local date. */
 function hoursOf(cal: BusinessCalendar, date: string): { open: number; close: number } {
-  return { open: localInstant(date, cal.opensAt, cal.timezone).getTime(), close: localInstant(date, cal.closesAt, cal.timezone).getTime() };
+  const { opensAt, closesAt } = dayHours(cal, date);
+  return { open: localInstant(date, opensAt, cal.timezone).getTime(), close: localInstant(date, closesAt, cal.timezone).getTime() };
 }
 
 export function isBusinessTime(cal: BusinessCalendar, at: Date): boolean {

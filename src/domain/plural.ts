@@ -4,7 +4,7 @@
  */
 import type { Locale } from './dates.ts';
 
-export type Noun = 'day' | 'hour' | 'minute' | 'second' | 'ticket' | 'reminder' | 'message' | 'week' | 'month';
+export type Noun = 'day' | 'hour' | 'minute' | 'second' | 'ticket' | 'reminder' | 'message' | 'week' | 'month' | 'file';
 
 interface ArabicForms {
   /** 1: the noun with واحد/واحدة. */
@@ -29,12 +29,13 @@ const AR: Readonly<Record<Noun, ArabicForms>> = {
   message: { one: 'رسالة واحدة', two: 'رسالتان', few: 'رسائل', many: 'رسالة', other: 'رسالة' },
   week: { one: 'أسبوع واحد', two: 'أسبوعان', few: 'أسابيع', many: 'أسبوعًا', other: 'أسبوع' },
   month: { one: 'شهر واحد', two: 'شهران', few: 'أشهر', many: 'شهرًا', other: 'شهر' },
+  file: { one: 'ملف واحد', two: 'ملفان', few: 'ملفات', many: 'ملفًا', other: 'ملف' },
 };
 
 const EN: Readonly<Record<Noun, readonly [string, string]>> = {
   day: ['day', 'days'], hour: ['hour', 'hours'], minute: ['minute', 'minutes'], second: ['second', 'seconds'],
   ticket: ['ticket', 'tickets'], reminder: ['reminder', 'reminders'], message: ['message', 'messages'],
-  week: ['week', 'weeks'], month: ['month', 'months'],
+  week: ['week', 'weeks'], month: ['month', 'months'], file: ['file', 'files'],
 };
 
 const arabicRules = new Intl.PluralRules('ar');

@@ -4,10 +4,10 @@
  * defaults, so a policy that names none of them still works (24 h on the calendar clock → the ladder).
  */
 import { z } from 'zod';
+import { calendarSchema } from './calendar-policy.ts';
 import { ladderSchema } from './ladder-policy.ts';
 import { duration, email, localized, localTime } from './policy-types.ts';
 
-const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const clock = z.enum(['calendar', 'business']);
 
 const priority = z.object({
@@ -22,29 +22,13 @@ const priority = z.object({
   ladder: ladderSchema.optional(),
 }).strict();
 
-const holiday = z.union([
-  z.iso.date(),
-  z.object({ from: z.iso.date(), to: z.iso.date(), name: localized.optional() }).strict(),
-]);
-
 export const escalationRules = {
   priorities: z.array(priority).min(1).default([
     { key: 'normal', name: { ar: 'عادية', en: 'Normal' }, clock: 'calendar', keywords: [] },
   ]),
   default_priority: z.string().default('normal'),
   deadline_bounds: z.object({ min: duration.default(30 * 60_000), max: duration.default(30 * 86_400_000) }).strict().prefault({}),
-  calendar: z.object({
-    workdays: z.array(z.enum(DAYS)).min(1).default(['sun', 'mon', 'tue', 'wed', 'thu']),
-    hours: z.object({ start: localTime.default('08:00'), end: localTime.default('16:00') }).strict().prefault({}),
-    holidays: z.array(holiday).default([]),
-    /** Holidays that recur every Hijri year (Eid al-Fitr, Eid al-Adha), Umm al-Qura calendar. */
-    hijri_holidays: z.array(z.object({
-      month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(30),
-      days: z.number().int().min(1).max(30).default(1), name: localized.optional(),
-    }).strict()).default([]),
-    /** Escalations at breach go out at night and at weekends unless this is false. */
-    escalate_outside_hours: z.boolean().default(true),
-  }).strict().prefault({}),
+  calendar: calendarSchema,
   reminders: z.object({
     /** Percent of the time to the deadline at which the owner is reminded (100 = at breach). */
     at_percent: z.array(z.number().gt(0).max(100)).default([50, 80, 100]),
@@ -63,19 +47,3 @@ export const escalationRules = {
   /** Where the written standards live, sent with `#السياسة` (policy 000, item 8). */
   standards_url: z.url().optional(),
 };
-
-export function dayIndex(day: (typeof DAYS)[number]): number {
-  return DAYS.indexOf(day);
-}
-
-/** Expands holiday entries to the set of local dates they cover. */
-export function holidayDates(list: readonly z.output<typeof holiday>[]): Set<string> {
-  const out = new Set<string>();
-  for (const h of list) {
-    if (typeof h === 'string') { out.add(h); continue; }
-    for (let d = new Date(`${h.from}T00:00:00Z`); d <= new Date(`${h.to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
-      out.add(d.toISOString().slice(0, 10));
-    }
-  }
-  return out;
-}

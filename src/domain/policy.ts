@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TasaeedError } from '../errors.ts';
 import { escalationRules } from './policy-escalation.ts';
 import { actor, audience, email, localized, ROLE_NAMES } from './policy-types.ts';
+import { attachmentsPolicySchema } from './copy-attachments.ts';
 import { coreAsHeadProblem } from './hidden-core-group.ts';
 import { holdPolicySchema } from './hold-policy.ts';
 import { ladderLevelSchema, ladderSchema } from './ladder-policy.ts';
@@ -68,6 +69,7 @@ const policySchema = z.object({
     resume: z.array(actor).min(1).default(['department_head', 'owner', 'general_manager', 'core']),
   }).strict().prefault({}),
   ...escalationRules,
+  attachments: attachmentsPolicySchema,
   reports: reportsSchema(audience),
   inbound: inboundPolicySchema,
   hold: holdPolicySchema,

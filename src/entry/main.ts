@@ -118,13 +118,14 @@ function watchRecovery(app: App, workers: RunningWorkers, config: Config): { sto
   const periodic = setInterval(() => { repair('periodic'); }, config.RECONCILE_EVERY);
   periodic.unref();
   const redis = queues.connection;
-  redis.on('error', (err: Error) => { health.failed('redis', err, 'timers and outgoing email'); });
-  redis.on('close', () => { health.failed('redis', new Error('the Redis connection closed'), 'timers and outgoing email'); });
-  redis.on('ready', () => {
+  const onError = (err: Error): void => { health.failed('redis', err, 'timers and outgoing email'); };
+  const onClose = (): void => { health.failed('redis', new Error('the Redis connection closed'), 'timers and outgoing email'); };
+  const onReady = (): void => {
     const wasDown = !health.usable('redis');
     health.ok('redis');
     if (wasDown) repair('periodic'); // finds the rebuild marker gone when Redis came back empty
-  });
+  };
+  redis.on('error', onError).on('close', onClose).on('ready', onReady);
   let probe: NodeJS.Timeout | undefined;
   health.onChange((service, state) => {
     if (service === 'smtp' && !state.ok && probe === undefined) {
@@ -139,6 +140,8 @@ function watchRecovery(app: App, workers: RunningWorkers, config: Config): { sto
   });
   return {
     stop() {
+      // Our own close at shutdown is not an outage.
+      redis.off('error', onError).off('close', onClose).off('ready', onReady);
       clearInterval(periodic);
       if (probe !== undefined) clearInterval(probe);
     },

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../adapters/config.ts';
 import { fetchWholeMessage } from '../adapters/imap-refetch.ts';
 import { imapConnector } from '../adapters/mail-connection.ts';
-import { listQuarantined, QuarantineError, showInbound } from '../app/quarantine.ts';
+import { listQuarantine, QuarantineError, showInbound } from '../app/quarantine.ts';
 import { retryQuarantined } from '../app/quarantine-retry.ts';
 import type { App } from './main.ts';
 import { printTable } from './table.ts';
@@ -23,7 +23,7 @@ export function registerQuarantineCommands(program: Command, withApp: WithApp): 
     .option('--limit <n>', 'how many', '200')
     .action(async (o: { json?: boolean; limit: string }) => {
       await withApp(async (app) => {
-        const rows = await listQuarantined(app.deps, Number(o.limit));
+        const rows = await listQuarantine(app.deps, Number(o.limit));
         if (o.json === true) { console.log(JSON.stringify(rows)); return; }
         printTable(rows.map((r) => ({ id: r.id, received: r.received_at.toISOString(), from: r.from_email ?? '', size: r.size, reason: r.reason ?? '' })));
       });

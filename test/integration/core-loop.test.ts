@@ -2,15 +2,20 @@
  * The seed's core loop on the real services: an Arabic email APPENDed to the Core mailbox becomes a ticket, the
  * department head gets an RTL copy with a signed Reply-To, the General Manager gets the escalation when the
  * deadline passes, a real reply resolves the other ticket and stops its escalation — and killing the processor
- * between steps never duplicates a ticket or an email.
+ * between steps never duplicates a ticket or an email. Emails go out through a real SMTP server (relaying to
+ * Dovecot) that the kill test makes hold what it receives, so the daemon dies with a ticket committed and its
+ * copy handed over but not accepted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { arabicEmail, Installation, waitFor } from '../support/harness.ts';
+import { SmtpRelay } from '../support/smtp-relay.ts';
 
-// Long enough for ticket two to be resolved first on a loaded machine, short enough to watch ticket one escalate.
-const LADDER = [{ after: '12s', notify: ['general_manager'] }];
+// Long enough for ticket two to be resolved first on a loaded machine (after the kill test, whose restart waits
+// ~10–15 s for the dead worker's jobs to be taken over), short enough to watch ticket one escalate.
+const LADDER = [{ after: '50s', notify: ['general_manager'] }];
 let inst: Installation;
+let relay: SmtpRelay;
 
 const tickets = async () => await inst.db('tickets').orderBy('id').select('id', 'ref', 'status', 'level', 'department_key', 'subject') as
   { id: number; ref: string; status: string; level: number; department_key: string | null; subject: string }[];
@@ -18,13 +23,22 @@ const about = (ref: string) => (m: ParsedMail) => (m.subject ?? '').includes(ref
 const count = async (local: string, ref: string, word: RegExp) =>
   (await inst.mailbox(local)).filter((m) => about(ref)(m) && word.test(m.subject ?? '')).length;
 
+const outbox = async () => await inst.db('outbox').orderBy('id').select('ticket_id', 'template', 'status', 'attempts') as
+  { ticket_id: number | null; template: string; status: string; attempts: number }[];
+const settled = async () => (await outbox()).every((r) => r.status === 'sent') || undefined;
+
 beforeAll(async () => {
-  inst = await Installation.create('loop', LADDER);
+  relay = await SmtpRelay.create(Number(inject('services').LMTP_PORT));
+  await relay.up();
+  inst = await Installation.create('loop', LADDER, {
+    env: () => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s' }),
+  });
   await inst.start();
 });
 
 afterAll(async () => {
   await inst.close();
+  await relay.down();
 });
 
 describe('core loop', () => {
@@ -54,25 +68,37 @@ describe('core loop', () => {
     expect(ack.subject).toContain('استلمنا طلب التصعيد');
   });
 
-  it('survives kill -9 between steps without a second ticket or email', async () => {
+  it('survives kill -9 between the ticket commit and the send without a second ticket or email', async () => {
     await inst.kill();
     // A message arrives while tasaeed is down; it is picked up at start, exactly once.
     await inst.appendToCore(arabicEmail({
       from: inst.addr('clerk'), to: `core+finance@${inst.domain}`, subject: 'فاتورة مكررة للعميل 88',
       body: 'صدرت فاتورة مكررة للعميل 88 ونحتاج إلغاءها.',
     }));
+    relay.hold(); // the ticket commits; its copy and acknowledgement reach the server, which does not answer yet
     await inst.start();
     const all = await waitFor('the second ticket', async () => { const a = await tickets(); return a.length === 2 ? a : undefined; });
     expect(all[1]).toMatchObject({ department_key: 'finance', status: 'open' });
-    await inst.waitForMail('head.fin', about(all[1]!.ref), 'the finance copy');
-    // Kill again right after, and restart: nothing is processed or sent twice.
+    const second = all[1]!;
+    await waitFor('the copy and the acknowledgement held by the server', () => Promise.resolve(relay.held === 2 || undefined));
+    // Between the commit and the send: the ticket and its outbox rows are in PostgreSQL, nobody has an email yet.
+    await inst.kill();
+    expect((await outbox()).filter((r) => r.ticket_id === second.id).map((r) => r.status)).toEqual(['pending', 'pending']);
+    relay.release();
+    await waitFor('the server to drop what the dead client handed over', () => Promise.resolve(relay.discarded === 2 || undefined));
+    expect(await count('head.fin', second.ref, /تذكرة مصعّدة/)).toBe(0);
+    await inst.start();
+    await inst.waitForMail('head.fin', about(second.ref), 'the finance copy');
+    await waitFor('the outbox to settle', settled);
+    // Kill again once everything is sent, and restart: nothing is processed or sent twice.
     await inst.kill();
     await inst.start();
-    await new Promise((r) => setTimeout(r, 2500));
+    await waitFor('the outbox to settle after the restart', settled);
     expect(await tickets()).toHaveLength(2);
     expect(await count('head.ops', first.ref, /تذكرة مصعّدة/)).toBe(1);
-    expect(await count('head.fin', all[1]!.ref, /تذكرة مصعّدة/)).toBe(1);
+    expect(await count('head.fin', second.ref, /تذكرة مصعّدة/)).toBe(1);
     expect(await count('clerk', first.ref, /استلمنا/)).toBe(1);
+    expect(await count('clerk', second.ref, /استلمنا/)).toBe(1);
     const inbound = await inst.db('inbound_messages').select('status') as { status: string }[];
     expect(inbound.map((r) => r.status)).toEqual(['processed', 'processed']);
   });
@@ -102,9 +128,9 @@ describe('core loop', () => {
     expect(told.text).toContain('قيد فريد على رقم الطلب');
   });
 
-  it('escalates the unresolved ticket to the General Manager once, and not the resolved one', async () => {
+  it('escalates the unresolved ticket to the General Manager once, and not the resolved one', { timeout: 90_000 }, async () => {
     const [one, two] = await tickets();
-    const escalation = await inst.waitForMail('gm', about(one!.ref), 'the escalation', 30_000);
+    const escalation = await inst.waitForMail('gm', about(one!.ref), 'the escalation', 60_000);
     expect(escalation.subject).toContain('تصعيد (المستوى 1)');
     expect(escalation.html).toContain('سجل التذكرة');
     expect((await tickets())[0]!.level).toBe(1);

@@ -155,7 +155,7 @@ describe('Redis flushed with 1,000 timers pending', () => {
     await inst.db.raw(`
       insert into tickets (subject, description, department_key, status, originator_email, created_at, updated_at)
       select 'تذكرة ' || g, 'وصف', 'operations', 'open', ?, now(), now() from generate_series(1, 1000) g`, [inst.addr('clerk')]);
-    await inst.db.raw(`insert into deadlines (ticket_id, kind, level, seq, due_at) select id, 'escalate', 1, 0, now() + interval '12 seconds' from tickets`);
+    await inst.db.raw(`insert into deadlines (ticket_id, kind, level, seq, due_at) select id, 'escalate', 1, 0, now() + interval '25 seconds' from tickets`);
     await inst.start();
     const redis = new Redis(inst.env.REDIS_URL ?? '');
     await waitFor('1,000 delayed jobs', async () => (await redis.zcard(`${inst.env.QUEUE_PREFIX ?? ''}:deadlines:delayed`)) === 1000);

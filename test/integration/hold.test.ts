@@ -78,6 +78,31 @@ describe('on hold', () => {
     expect((await deadlines(t.id)).filter((d) => d.kind === 'escalate' && d.status === 'pending')).toHaveLength(1);
   });
 
+  it('refuses #موعد, #أولوية and #تصعيد on hold, keeping the clock stopped, and a #حل on hold ends the hold', async () => {
+    const t = await open('شحنة بانتظار موافقة الجمارك');
+    await inst.reply('head.ops', t.ref, '#انتظار بانتظار موافقة الجمارك');
+    await waitFor('the hold', async () => (await ticket(t.ref)).status === 'on_hold');
+    const left = (await ticket(t.ref)).hold_remaining_ms;
+    for (const [command, clause] of [['#موعد 48h', 'لا يُغيَّر موعدها'], ['#أولوية عادية', 'لا تُغيَّر أولويتها'], ['#تصعيد العميل غاضب', 'لا تُصعَّد']] as const) {
+      await inst.reply('head.ops', t.ref, command);
+      const word = command.split(' ')[0] ?? '';
+      const refusal = await inst.waitForMail('head.ops', (m) => about(t.ref)(m) && (m.text ?? '').includes(`لم يُنفَّذ الأمر ${word}`), `the refusal of ${word}`);
+      expect(refusal.text).toContain(clause);
+      expect(refusal.text).toContain('أرسلوا #استئناف أولاً');
+    }
+    // The clock stayed stopped: only the resume timer is pending, nothing escalated, the time left unchanged.
+    expect((await deadlines(t.id)).filter((d) => d.status === 'pending').map((d) => d.kind)).toEqual(['resume']);
+    expect(await ticket(t.ref)).toMatchObject({ status: 'on_hold', level: 0, hold_remaining_ms: left });
+    expect((await events(t.id)).filter((e) => e.kind === 'deadline_set' || e.kind === 'priority_set' || e.kind === 'escalated')).toEqual([]);
+
+    const heldAt = (await events(t.id)).find((e) => e.kind === 'held')?.created_at.getTime() ?? 0;
+    await inst.reply('head.ops', t.ref, '#حل\nالسبب: تأخر موافقة الجمارك\nالإجراء الوقائي: تقديم المستندات قبل الشحن');
+    await waitFor('the resolution', async () => (await ticket(t.ref)).status === 'resolved');
+    const done = await inst.db('tickets').where({ ref: t.ref }).first('held_ms', 'hold_since', 'resolved_at') as { held_ms: string; hold_since: Date | null; resolved_at: Date };
+    expect(done.hold_since).toBeNull();
+    expect(Number(done.held_ms)).toBe(done.resolved_at.getTime() - heldAt);
+  });
+
   it('refuses #حل naming everything missing in Arabic, and keeps a line after a filled field as the comment', async () => {
     const t = await open('تحويل مالي لم يصل للعميل');
     await inst.reply('head.ops', t.ref, '#حل تم');

@@ -107,10 +107,10 @@ describe('weekly performance review for Sunday 15 – Saturday 21 November 2026'
   it('exports the figures of both weeks as CSV with numbers a spreadsheet can use', async () => {
     const { model: m } = await model('weekly', '2026-11-15', '2026-11-22 08:00', { locale: 'en' });
     const lines = m.csv.split('\r\n');
-    expect(lines[0]).toBe('period,department,received,resolved,resolved within deadline,deadlines due in period,compliance %,median time to resolve (h),p90 time to resolve (h),escalated to General Manager,reminders,open at end of period');
-    expect(lines).toContain('2026-11-15,Operations,5,3,2,4,50,6,38.8,2,1,2');
-    expect(lines).toContain('2026-11-15,Finance,4,4,2,4,50,25.5,193.5,2,2,1');
-    expect(lines).toContain('2026-11-08,Operations,1,1,0,1,0,47,47,1,0,0');
+    expect(lines[0]).toBe('period,department,received,resolved,resolved within deadline,deadlines due in period,compliance %,median time to resolve (h),p90 time to resolve (h),put on hold,time on hold (h),escalated to General Manager,reminders,open at end of period');
+    expect(lines).toContain('2026-11-15,Operations,5,3,2,4,50,6,38.8,0,0,2,1,2');
+    expect(lines).toContain('2026-11-15,Finance,4,4,2,4,50,25.5,193.5,0,0,2,2,1');
+    expect(lines).toContain('2026-11-08,Operations,1,1,0,1,0,47,47,0,0,1,0,0');
     expect(m.csvName).toBe('weekly-2026-11-15.csv');
   });
 });

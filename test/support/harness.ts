@@ -177,6 +177,20 @@ export class Installation {
     this.child = undefined;
   }
 
+  /** SIGTERM, as a supervisor stops it; resolves with how long it took to exit (SIGKILL after `limitMs`). */
+  async terminate(limitMs = 30_000): Promise<{ ms: number; code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) throw new Error('tasaeed start is not running');
+    const t0 = Date.now();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => { r({ code, signal }); }));
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    const how = await exited;
+    clearTimeout(killer);
+    this.child = undefined;
+    return { ms: Date.now() - t0, ...how };
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
     if (child !== undefined && child.exitCode === null) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BusinessCalendar } from '../../src/domain/business-calendar.ts';
 import { parseCommand } from '../../src/domain/commands.ts';
-import { holdEnds, parseHold, resumedDeadline, timeLeft } from '../../src/domain/hold.ts';
+import { holdEnds, parseHold, refusalOnHold, resumedDeadline, timeLeft } from '../../src/domain/hold.ts';
 
 const riyadh = (local: string): Date => new Date(`${local}+03:00`);
 const now = riyadh('2026-11-23T10:00:00');
@@ -50,5 +50,27 @@ describe('#انتظار / #hold', () => {
     // Resumed on Thursday 15:00 with 2 business hours left: one hour on Thursday, one on Sunday.
     expect(resumedDeadline(cal, 'business', riyadh('2026-11-26T15:00:00'), 2 * H)).toEqual(riyadh('2026-11-29T09:00:00'));
     expect(resumedDeadline(cal, 'calendar', riyadh('2026-11-26T15:00:00'), 2 * H)).toEqual(riyadh('2026-11-26T17:00:00'));
+  });
+});
+
+describe('commands that would move the stopped clock', () => {
+  it.each([
+    ['on_hold', 'deadline', 'لا يُغيَّر موعدها'],
+    ['on_hold', 'priority', 'لا تُغيَّر أولويتها'],
+    ['on_hold', 'escalate', 'لا تُصعَّد'],
+    ['on_hold', 'note', undefined],
+    ['on_hold', 'resolve', undefined],
+    ['on_hold', 'plan', undefined],
+    ['on_hold', 'resume', undefined],
+    ['open', 'deadline', undefined],
+    ['open', 'escalate', undefined],
+    ['triage', 'priority', undefined],
+  ])('%s, %s', (status, command, clause) => {
+    const r = refusalOnHold(status, command);
+    if (clause === undefined) { expect(r).toBeUndefined(); return; }
+    expect(r?.ar).toContain(clause);
+    expect(r?.ar).toContain('أرسلوا #استئناف أولاً');
+    expect(r?.ar).not.toMatch(/[A-Za-z]/);
+    expect(r?.en).toContain('Send #resume first');
   });
 });

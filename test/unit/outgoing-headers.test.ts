@@ -1,9 +1,9 @@
 /**
  * Untrusted text from an inbound message (its subject, the sender's name, a mail server's diagnostic) ends up in
- * emails we send. It must never add a header line, and it is escaped in HTML.
+ * emails we send. Every template's subject comes out on one line whatever the data holds (the end-to-end check,
+ * through the real mailer and mail server, is test/integration/header-injection.test.ts), and HTML is escaped.
  */
 import { readFileSync } from 'node:fs';
-import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { parseMail } from '../../src/adapters/mail-parse.ts';
 import { Templates } from '../../src/adapters/templates.ts';
@@ -13,18 +13,8 @@ const view = (subject: string) => ({
   ref: 'T-000012', subject, description: 'd', department: null, originator: 'x', createdAt: 'c', dueAt: 'd', priority: 'p',
 });
 
-async function build(subject: string, fromName: string): Promise<string> {
-  const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const info = await t.sendMail({
-    from: { name: 'الكور', address: 'core@ufuq.test' }, to: 'clerk.ops@ufuq.test', subject, text: fromName,
-    headers: { 'X-Tasaeed': 'T-000012', 'Auto-Submitted': 'auto-generated' },
-  }) as { message: Buffer };
-  const raw = info.message.toString('utf8');
-  return raw.slice(0, raw.indexOf('\r\n\r\n'));
-}
-
 describe('untrusted text and outgoing headers', () => {
-  it('keeps an injected "Bcc:" inside the subject of every email about the ticket', async () => {
+  it('renders every subject on one line, an injected "Bcc:" kept inside it', async () => {
     const mail = await parseMail(readFileSync('test/fixtures/mail/header-injection-subject.eml'));
     for (const name of ['ack', 'ticket-copy', 'triage', 'bounce-alert', 'reopened', 'quarantine-notice', 'escalation', 'resolved',
       'command-refused', 'reminder', 'customer-update', 'assigned', 'contact', 'policy-summary']) {
@@ -38,9 +28,7 @@ describe('untrusted text and outgoing headers', () => {
           lastActivity: null, escalated: false, resolved: false, message: null, priorities: [], ladder: [], hours: 'h',
           reminders: 'r', updates: 'u', standardsUrl: null,
         });
-        const head = await build(r.subject, mail.from?.name ?? '');
-        expect(head).not.toMatch(/^(bcc|x-evil):/im);
-        expect(head.match(/^to:/gim)).toHaveLength(1);
+        expect(r.subject).not.toMatch(/[\r\n\t]/);
       }
     }
   });

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { deskStatus, reportEmail, reportRuns } from '../../adapters/desk-archive.ts';
 import { processInbound } from '../../app/ingest-message.ts';
-import { listQuarantined, releaseQuarantined } from '../../app/quarantine.ts';
+import { listQuarantine, releaseFromQuarantine } from '../../app/quarantine.ts';
 import { STRINGS } from './strings.ts';
 import type { DeskContext } from './context.ts';
 
@@ -53,7 +53,7 @@ export function adminRoutes(app: FastifyInstance, ctx: DeskContext): void {
   app.get('/quarantine', async (req, reply) => {
     const c = await ctx.signedIn(req, reply);
     if (c?.viewer == null || !await ctx.allowed(c, reply, c.viewer.core)) return;
-    const rows = await listQuarantined(deps);
+    const rows = await listQuarantine(deps);
     const done = (req.query as Record<string, unknown>).retried;
     const s = STRINGS[c.locale];
     await ctx.html(reply, views.render('quarantine', sessions.frame(c, typeof done === 'string' ? { kind: 'ok', text: `${s.retried} #${done.replace(/\D/g, '')}` } : undefined), s.quarantine, {
@@ -67,7 +67,7 @@ export function adminRoutes(app: FastifyInstance, ctx: DeskContext): void {
     if (!/^\d{1,15}$/.test(req.params.id)) { await ctx.notFound(c, reply); return; }
     const id = Number(req.params.id);
     try {
-      await releaseQuarantined(deps, id);
+      await releaseFromQuarantine(deps, id);
     } catch {
       await ctx.notFound(c, reply);
       return;
