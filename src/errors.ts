@@ -31,6 +31,12 @@ export const CATALOGUE = {
   REPORT_PERIOD_NOT_OVER: { transient: false, hint: 'preview a running period with `tasaeed report <kind> --out <dir>`; send it once the period is over' },
   QUARANTINE_NOT_FOUND: { transient: false, hint: 'list the quarantined messages with `tasaeed quarantine list`' },
   MESSAGE_NOT_IN_MAILBOX: { transient: false, hint: 'only the header section was kept; ask the sender to send the message again, smaller or as a link' },
+  OAUTH_TOKEN_REFUSED: { transient: false, hint: 'the authorization server refused to issue a token (consent revoked, secret or certificate expired, wrong client or tenant): fix the OAUTH_* setting named above in the provider\'s console and restart' },
+  OAUTH_UNAVAILABLE: { transient: true, hint: 'the OAuth2 token endpoint did not answer; check OAUTH_TOKEN_URL (or OAUTH_AUTHORITY) and the network; tasaeed keeps retrying' },
+  SMTP_STARTTLS_MISSING: { transient: false, hint: 'the SMTP server offers no STARTTLS, and tasaeed never signs in or sends in the clear: use SMTP_SECURE=true (port 465), or set SMTP_ALLOW_PLAINTEXT=true on purpose for a relay on a trusted network' },
+  MAIL_ROUND_TRIP_FAILED: { transient: false, hint: 'the test message did not reach the Core mailbox: with REPLY_ADDRESS=plus the mail system must deliver core+anything@ to core@ (or set REPLY_ADDRESS=plain); otherwise check the mailbox rules and IMAP_MAILBOX' },
+  DNS_RECORDS_MISSING: { transient: false, hint: 'publish a DMARC record (_dmarc.<domain> TXT "v=DMARC1; p=…") and an SPF record ("v=spf1 …") for the Core domain, or set INBOUND_AUTH=off' },
+  TLS_CERTIFICATE_UNTRUSTED: { transient: false, hint: 'the server\'s certificate is not signed by a trusted CA or does not name the host: set IMAP_TLS_CA / SMTP_TLS_CA to the private CA file (or *_TLS_INSECURE=true, on purpose)' },
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -4,6 +4,7 @@
  * IMAP listener then turns them into committed ticket changes with every copy and deadline queued in BullMQ
  * (workers are not running, so the queues only fill). The floors run in the same process on the same services.
  */
+import { imapConnector } from '../../src/adapters/mail-connection.ts';
 import { ingestRaw } from '../../src/app/ingest-message.ts';
 import { createImapListener } from '../../src/entry/imap-listener.ts';
 import type { Figure } from '../lib/results.ts';
@@ -38,10 +39,7 @@ export const ingest: Scenario = {
     const appendMs = await appendAll(() => inst.imap(), messages.map((m) => m.raw), 4);
 
     ctx.progress('ingest: listener on, draining the mailbox');
-    const listener = createImapListener(app.deps, {
-      host: inst.config.IMAP_HOST, port: inst.config.IMAP_PORT, secure: false,
-      user: inst.config.IMAP_USER, password: inst.config.IMAP_PASSWORD, mailbox: 'INBOX',
-    });
+    const listener = createImapListener(app.deps, { connection: imapConnector(inst.config, undefined), mailbox: 'INBOX' });
     const stopListener = ctx.cleanup.add('ingest listener', () => listener.stop());
     const outboxBefore = await rowCount(inst.db, 'outbox');
     const t0 = now();

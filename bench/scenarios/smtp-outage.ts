@@ -33,7 +33,7 @@ export const smtpOutage: Scenario = {
     const relay = await SmtpRelay.create(Number(ctx.services.env.LMTP_PORT));
     ctx.cleanup.add('SMTP relay', () => relay.down());
     await relay.up();
-    Object.assign(inst.env, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SEND_RETRY_MAX: retryMax });
+    Object.assign(inst.env, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SMTP_ALLOW_PLAINTEXT: 'true', SEND_RETRY_MAX: retryMax });
     const daemon = startDaemon(inst, ctx.cleanup);
     await waitUntil('tasaeed start to listen', () => {
       if (daemon.exit() !== undefined) throw new Error(`tasaeed start exited (${daemon.exit() ?? ''}); see ${inst.logFile}`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../domain/duration.ts';
 import { TasaeedError } from '../errors.ts';
+import { checkMailAuth, mailAuthSettings } from './mail-auth-config.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -20,14 +21,14 @@ const schema = z.object({
   REDIS_URL: z.string().startsWith('redis', 'must be a redis:// URL'),
   POLICY_FILE: z.string().min(1),
   REPLY_SECRET: z.string().min(32, 'use at least 32 random characters (e.g. `openssl rand -hex 32`)'),
+  /** `plain` when the mail system has no plus addressing: Reply-To is the Core address, the token is in our Message-ID. */
+  REPLY_ADDRESS: z.enum(['plus', 'plain']).default('plus'),
   IMAP_HOST: z.string().default('127.0.0.1'),
   IMAP_PORT: port.default(993),
   IMAP_SECURE: bool.default(true),
   IMAP_USER: z.string().min(1),
-  IMAP_PASSWORD: z.string().min(1),
+  IMAP_PASSWORD: z.string().optional(),
   IMAP_MAILBOX: z.string().default('INBOX'),
-  /** Certificates are verified; `true` turns that off on purpose (a warning is logged at every start). */
-  IMAP_TLS_INSECURE: bool.default(false),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: port.default(587),
   SMTP_SECURE: bool.default(false),
@@ -59,10 +60,11 @@ const schema = z.object({
   SEND_RETRY_MIN: duration('2s'),
   SEND_RETRY_MAX: duration('5m'),
   INGEST_SCAN_EVERY: duration('60s'),
-});
+  // How tasaeed signs in to IMAP and SMTP (password or OAuth2) and which certificates it trusts (issue 12).
+  ...mailAuthSettings,
+}).superRefine(checkMailAuth);
 
 export type Config = Readonly<z.output<typeof schema>>;
-
 
 /** Reads `.env` from the working directory when present (real environment variables win). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
@@ -71,7 +73,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = i.path.join('.');
-      return `  - ${name}: ${env[name] === undefined ? 'is not set (see .env.example)' : i.message}`;
+      // cross-field rules (custom) say what is missing and why; a plain unset setting points at .env.example
+      return `  - ${name}: ${env[name] === undefined && i.code !== 'custom' ? 'is not set (see .env.example)' : i.message}`;
     });
     throw new TasaeedError('CONFIG_INVALID', `configuration is not valid:\n${lines.join('\n')}`);
   }

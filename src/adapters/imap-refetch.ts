@@ -3,14 +3,10 @@
  * was over MAX_MESSAGE_BYTES (`tasaeed quarantine retry` after the limit was raised). Read-only: flags untouched.
  */
 import { ImapFlow } from 'imapflow';
+import type { ImapConnection } from './mail-connection.ts';
 
-export interface ImapAccount {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
-}
+/** Host, TLS and sign-in (password or an OAuth2 token) as the listener uses them (mail-connection.ts). */
+export type ImapAccount = ImapConnection;
 
 export interface MessagePlace {
   mailbox: string;
@@ -21,8 +17,7 @@ export interface MessagePlace {
 /** The whole message, or undefined when it is no longer there (expunged, or the mailbox's UIDVALIDITY changed). */
 export async function fetchWholeMessage(account: ImapAccount, where: MessagePlace): Promise<Buffer | undefined> {
   const client = new ImapFlow({
-    host: account.host, port: account.port, secure: account.secure,
-    auth: { user: account.user, pass: account.password }, logger: false, emitLogs: false,
+    ...account, logger: false, emitLogs: false,
   });
   await client.connect();
   try {

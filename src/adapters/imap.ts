@@ -4,9 +4,11 @@
  */
 import { ImapFlow } from 'imapflow';
 import { backoffDelay } from '../domain/backoff.ts';
+import { TasaeedError } from '../errors.ts';
 import { fetchChunk, fetchLimits, fetchSizes, type FetchedMessage } from './imap-fetch.ts';
 import { planFetch } from './imap-fetch-plan.ts';
 import type { Logger } from './logger.ts';
+import { certificateProblem, type ImapConnector } from './mail-connection.ts';
 import type { ServiceHealth } from './service-health.ts';
 
 export type { FetchedMessage } from './imap-fetch.ts';
@@ -17,13 +19,8 @@ export interface MailboxSession {
 }
 
 export interface ImapOptions {
-  /** Skip certificate verification (IMAP_TLS_INSECURE): only on purpose. */
-  tlsInsecure?: boolean | undefined;
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
+  /** Host, port, TLS and sign-in for each (re)connect (mail-connection.ts): a fresh OAuth2 token every time. */
+  connection: ImapConnector;
   mailbox: string;
   /** Messages over this are fetched as their header section only (default 25 MB). */
   maxMessageBytes?: number | undefined;
@@ -66,13 +63,18 @@ export class ImapListener {
   private fetchRetry: NodeJS.Timeout | undefined;
   private fetchFailures = 0;
   private connectFailures = 0;
+  /** The server refused the last sign-in: ask for a new OAuth2 token, not the cached one. */
+  private renewToken = false;
+  /** The code of the last refusal logged (a revoked grant, a refused certificate), so each is said once, loudly. */
+  private refusal: string | undefined;
 
   constructor(private readonly opts: ImapOptions, private readonly hooks: ListenerHooks, private readonly log: Logger,
     private readonly health: ServiceHealth) {}
 
   async start(): Promise<void> {
     this.running = true;
-    await this.connect();
+    // a failed first connect (refused certificate or sign-in) is the caller's to report: no reconnect loop behind it
+    await this.connect().catch(async (err: unknown) => { await this.stop(); throw err; });
   }
 
   /** True while a session is open and usable (for health checks). */
@@ -82,9 +84,8 @@ export class ImapListener {
 
   private async connect(): Promise<void> {
     const client = new ImapFlow({
-      host: this.opts.host, port: this.opts.port, secure: this.opts.secure,
-      auth: { user: this.opts.user, pass: this.opts.password }, logger: false, emitLogs: false,
-      tls: { rejectUnauthorized: this.opts.tlsInsecure !== true },
+      // a token refused by the authorization server throws here, and reconnecting backs off like any outage
+      ...await this.opts.connection(this.renewToken), logger: false, emitLogs: false,
       // imapflow waits 15 s of silence before it IDLEs; we want push within a second of delivery.
       autoIdleDelay: 20,
     });
@@ -101,11 +102,16 @@ export class ImapListener {
     });
     client.on('exists', () => { this.hooks.observe?.notified(); this.kick(); });
     try {
-      await client.connect();
+      await client.connect().catch((err: unknown) => {
+        this.renewToken = (err as { authenticationFailed?: unknown }).authenticationFailed === true;
+        throw certificateProblem(err, 'imap') ?? err;
+      });
+      this.renewToken = false;
       const box = await client.mailboxOpen(this.opts.mailbox);
       if (!this.running) { await client.logout().catch(() => undefined); return; }
       this.client = client;
       this.connectFailures = 0;
+      this.refusal = undefined;
       this.health.ok('imap');
       this.hooks.observe?.connected();
       this.log.info({ mailbox: this.opts.mailbox, uidValidity: Number(box.uidValidity), exists: box.exists }, 'imap listening (IDLE)');
@@ -124,9 +130,17 @@ export class ImapListener {
         this.connectFailures += 1;
         this.health.failed('imap', err, 'new mail');
         this.hooks.observe?.disconnected(err);
+        this.reportRefusal(err);
         this.scheduleReconnect();
       });
     }, backoffDelay(this.connectFailures + 1, 1000, MAX_RETRY_MS));
+  }
+
+  /** An outage is logged once; a refusal someone must fix (token, login, certificate) also names its setting once. */
+  private reportRefusal(err: unknown): void {
+    if (!(err instanceof TasaeedError) || err.transient || this.refusal === err.code) return;
+    this.refusal = err.code;
+    this.log.error({ code: err.code, setting: err.setting, err: err.message, hint: err.hint }, `IMAP sign-in refused (${err.code}); retrying with backoff until ${err.setting ?? 'the setting'} is fixed`);
   }
 
   /** Fetches whatever is new; calls that arrive while a fetch runs are folded into one more round. */

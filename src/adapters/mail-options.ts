@@ -1,13 +1,15 @@
-/** The IMAP and SMTP connection options, read from the configuration in one place for every caller. */
+/**
+ * The IMAP and SMTP connection options, read from the configuration in one place for every caller: TLS and sign-in
+ * (password or OAuth2 through the shared token cache) come from mail-connection.ts.
+ */
 import type { Config } from './config.ts';
 import type { ImapOptions } from './imap.ts';
+import { imapConnector, smtpTransportOptions } from './mail-connection.ts';
 import type { MailerOptions } from './mailer.ts';
+import type { TokenCache } from './oauth/token-cache.ts';
 
-export const imapOptions = (c: Config): ImapOptions => ({
-  host: c.IMAP_HOST, port: c.IMAP_PORT, secure: c.IMAP_SECURE,
-  user: c.IMAP_USER, password: c.IMAP_PASSWORD, mailbox: c.IMAP_MAILBOX, tlsInsecure: c.IMAP_TLS_INSECURE,
+export const imapOptions = (c: Config, tokens: TokenCache | undefined): ImapOptions => ({
+  connection: imapConnector(c, tokens), mailbox: c.IMAP_MAILBOX,
 });
 
-export const smtpOptions = (c: Config): MailerOptions => ({
-  host: c.SMTP_HOST, port: c.SMTP_PORT, secure: c.SMTP_SECURE, lmtp: c.SMTP_LMTP, user: c.SMTP_USER, password: c.SMTP_PASSWORD,
-});
+export const smtpOptions = (c: Config, tokens: TokenCache | undefined): MailerOptions => smtpTransportOptions(c, tokens);

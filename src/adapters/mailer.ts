@@ -2,6 +2,7 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
+import { smtpTlsProblem } from './mail-connection.ts';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -28,23 +29,11 @@ export interface Mailer {
   close(): void;
 }
 
-export interface MailerOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  lmtp: boolean;
-  user?: string | undefined;
-  password?: string | undefined;
-}
+/** Host, port, TLS and sign-in, from `smtpTransportOptions` (mail-connection.ts). */
+export type MailerOptions = SMTPTransport.Options;
 
-export function createMailer(o: MailerOptions): Mailer {
+export function createMailer(options: MailerOptions): Mailer {
   // LMTP (local delivery) cannot be pooled; SMTP uses one connection per send, which the worker's concurrency bounds.
-  const options: SMTPTransport.Options = {
-    host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
-    // nodemailer waits up to 2 min for a connection and 10 min on a silent socket: too long for a retry loop.
-    connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000,
-    ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
-  };
   const transport = nodemailer.createTransport(options);
   return {
     async send(m) {
@@ -56,7 +45,7 @@ export function createMailer(o: MailerOptions): Mailer {
           attachments: m.attachments, disableFileAccess: true, disableUrlAccess: true,
         }) as typeof info;
       } catch (err) {
-        throw sendError(err, o);
+        throw sendError(err, options);
       }
       if (Array.isArray(info.rejected) && info.rejected.length > 0) {
         // LMTP answers per recipient: a 4xx for one is "try later", a 5xx is final.
@@ -71,20 +60,43 @@ export function createMailer(o: MailerOptions): Mailer {
       try {
         await transport.verify();
       } catch (err) {
-        throw sendError(err, o);
+        throw sendError(err, options);
       }
     },
     close() { transport.close(); },
   };
 }
 
-/** Sorts a sending error: a 4xx or a connection problem is worth retrying, a 5xx is the server's final answer. */
+/** The typed error our OAuth2 provisioning gave nodemailer, found again in what nodemailer threw. */
+export function oauthError(err: unknown): TasaeedError | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth += 1) {
+    if (e instanceof TasaeedError && e.code.startsWith('OAUTH_')) return e;
+  }
+  return undefined;
+}
+
+/**
+ * Sorts a sending error: a 4xx or a connection problem is worth retrying, a 5xx is the server's final answer. A
+ * refused token or certificate is the operator's to fix: the email keeps retrying (a refused login) meanwhile.
+ */
 function sendError(err: unknown, o: MailerOptions): TasaeedError {
-  const at = `${o.host}:${String(o.port)}`;
+  const at = `${o.host ?? '?'}:${String(o.port ?? '?')}`;
   const reply = (err as { response?: unknown }).response;
   const server = typeof reply === 'string' ? reply : messageOf(err);
   const responseCode = (err as { responseCode?: unknown }).responseCode;
-  if (causeCode(err) === 'EAUTH') return new TasaeedError('SMTP_LOGIN_REFUSED', `SMTP_PASSWORD: the mail server at ${at} refused the login: ${server}`, { cause: err, setting: 'SMTP_PASSWORD' });
+  const token = oauthError(err);
+  if (token !== undefined) {
+    return new TasaeedError(token.transient ? 'SMTP_UNAVAILABLE' : 'SMTP_LOGIN_REFUSED', `no OAuth2 token for the mail server at ${at}: ${token.message}`,
+      { cause: token, hint: token.hint, ...(token.setting === undefined ? {} : { setting: token.setting }) });
+  }
+  const tls = smtpTlsProblem(err, at);
+  if (tls !== undefined) {
+    return new TasaeedError('SMTP_UNAVAILABLE', tls.message, { cause: err, hint: tls.hint, ...(tls.setting === undefined ? {} : { setting: tls.setting }) });
+  }
+  if (causeCode(err) === 'EAUTH') {
+    const setting = (o.auth as { type?: unknown } | undefined)?.type === 'OAuth2' ? 'SMTP_USER' : 'SMTP_PASSWORD';
+    return new TasaeedError('SMTP_LOGIN_REFUSED', `${setting}: the mail server at ${at} refused the login: ${server}`, { cause: err, setting });
+  }
   if (typeof responseCode === 'number' && responseCode >= 500) return new TasaeedError('SMTP_REJECTED', `the mail server at ${at} refused the email: ${server}`, { cause: err });
   if (typeof responseCode === 'number' && responseCode >= 400) return new TasaeedError('SMTP_TEMPORARY', `the mail server at ${at} asked to try later: ${server}`, { cause: err });
   if (isTransient(err)) return new TasaeedError('SMTP_UNAVAILABLE', `cannot reach the mail server at ${at} (${causeCode(err) ?? messageOf(err)})`, { cause: err, setting: 'SMTP_HOST' });

@@ -15,6 +15,8 @@ export interface NewOutbound {
   locale: Locale;
   to: string;
   data: Record<string, unknown>;
+  /** A signed reply token to begin the Message-ID with (app/queue-email.ts). */
+  messageIdToken?: string | undefined;
 }
 
 export interface OutboundRow {
@@ -48,7 +50,7 @@ export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readon
   const insert = tx('outbox').insert(rows.map((r) => ({
     ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null, incident_id: r.incidentId ?? null,
     template: r.template, locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
-    message_id: `<${randomUUID()}@${domain}>`,
+    message_id: `<${r.messageIdToken === undefined ? '' : `${r.messageIdToken}.`}${randomUUID()}@${domain}>`,
   }))).returning(['id', 'ticket_id', 'message_id']).toSQL();
   // One round trip: the rows and their Message-IDs in the ticket's thread (for matching replies).
   const result = await tx.raw(`

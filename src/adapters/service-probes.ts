@@ -10,9 +10,15 @@ import nodemailer from 'nodemailer';
 import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
 import type { Config } from './config.ts';
 import type { ImapOptions } from './imap.ts';
-import type { MailerOptions } from './mailer.ts';
+import { certificateProblem, smtpTlsProblem } from './mail-connection.ts';
+import { oauthError, type MailerOptions } from './mailer.ts';
 
-export interface ProbeResult { service: string; detail: string }
+export interface ProbeResult {
+  service: string;
+  detail: string;
+  /** What works but is not as tasaeed wants it (for `doctor`; start-up goes ahead). */
+  concerns?: string[];
+}
 
 function hostPort(url: string, fallbackPort: number): string {
   try {
@@ -30,7 +36,9 @@ function suffix(err: unknown): string {
 
 export async function probePostgres(config: Config, timeoutMs: number): Promise<ProbeResult> {
   const at = hostPort(config.DATABASE_URL, 5432);
-  const db = knex({ client: 'pg', connection: { connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeoutMs }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: timeoutMs });
+  const db = knex({ client: 'pg', connection: { connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeoutMs }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: timeoutMs,
+    // knex prints connection errors (with a stack) to stdout; the error thrown below says it once, named
+    log: { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined } });
   try {
     const r = await db.raw('show server_version') as { rows: { server_version: string }[] };
     return { service: 'postgres', detail: `PostgreSQL ${r.rows[0]?.server_version ?? '?'} at ${at}` };
@@ -67,26 +75,36 @@ export async function probeRedis(config: Config, timeoutMs: number): Promise<Pro
 export type ImapProbeOptions = Omit<ImapOptions, 'maxMessageBytes'>;
 
 export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise<ProbeResult> {
-  const at = `${o.host}:${String(o.port)}`;
+  // a refused OAuth2 token throws here already, as a TasaeedError naming the OAUTH_* setting
+  const c = await o.connection();
+  const at = `${c.host}:${String(c.port)}`;
+  const user = c.auth.user;
   const client = new ImapFlow({
-    host: o.host, port: o.port, secure: o.secure, auth: { user: o.user, pass: o.password }, logger: false, emitLogs: false,
-    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
-    tls: { rejectUnauthorized: o.tlsInsecure !== true },
+    ...c, logger: false, emitLogs: false, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
   });
   client.on('error', () => undefined); // the rejected promise reports it
   try {
     await client.connect();
   } catch (err) {
+    const certificate = certificateProblem(err, 'imap');
+    if (certificate !== undefined) throw certificate;
     if ((err as { authenticationFailed?: boolean }).authenticationFailed === true) {
-      throw new TasaeedError('IMAP_LOGIN_REFUSED', `IMAP_PASSWORD: the IMAP server at ${at} refused the login of ${o.user}${suffix(err)}`, { cause: err, setting: 'IMAP_PASSWORD' });
+      // with OAuth2 the token was issued but the mailbox refused it: the app lacks access to this mailbox
+      const [setting, what] = 'pass' in c.auth ? ['IMAP_PASSWORD', 'the login'] : ['IMAP_USER', 'the OAuth2 token'];
+      throw new TasaeedError('IMAP_LOGIN_REFUSED', `${setting}: the IMAP server at ${at} refused ${what} of ${user}${suffix(err)}`, { cause: err, setting });
     }
     throw new TasaeedError('IMAP_UNAVAILABLE', `IMAP_HOST: cannot connect to the IMAP server at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_HOST' });
   }
   try {
     const box = await client.mailboxOpen(o.mailbox, { readOnly: true });
-    return { service: 'imap', detail: `IMAP ${at}, ${o.user}, ${o.mailbox} (${String(box.exists)} messages)` };
+    // IDLE gives push within a second; UIDPLUS lets a message be removed alone (the doctor's round trip)
+    const missing = ['IDLE', 'UIDPLUS'].filter((c) => !client.capabilities.has(c));
+    return {
+      service: 'imap', detail: `IMAP ${at}, ${user}, ${o.mailbox} (${String(box.exists)} messages)`,
+      ...(missing.length === 0 ? {} : { concerns: [`the server does not offer ${missing.join(' and ')}`] }),
+    };
   } catch (err) {
-    throw new TasaeedError('IMAP_MAILBOX_MISSING', `IMAP_MAILBOX: cannot open "${o.mailbox}" in ${o.user} at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_MAILBOX' });
+    throw new TasaeedError('IMAP_MAILBOX_MISSING', `IMAP_MAILBOX: cannot open "${o.mailbox}" in ${user} at ${at}${suffix(err)}`, { cause: err, setting: 'IMAP_MAILBOX' });
   } finally {
     await client.logout().catch(() => undefined);
   }
@@ -95,19 +113,23 @@ export async function probeImap(o: ImapProbeOptions, timeoutMs: number): Promise
 export type SmtpProbeOptions = MailerOptions;
 
 export async function probeSmtp(o: SmtpProbeOptions, timeoutMs: number): Promise<ProbeResult> {
-  const at = `${o.host}:${String(o.port)}`;
-  const kind = o.lmtp ? 'LMTP' : 'SMTP';
-  const transport = nodemailer.createTransport({
-    host: o.host, port: o.port, secure: o.secure, lmtp: o.lmtp, ignoreTLS: o.lmtp,
-    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
-    ...(o.user === undefined ? {} : { auth: { user: o.user, pass: o.password ?? '' } }),
-  });
+  const at = `${o.host ?? '?'}:${String(o.port ?? '?')}`;
+  const kind = o.lmtp === true ? 'LMTP' : 'SMTP';
+  // the same TLS, STARTTLS and sign-in as a send
+  const transport = nodemailer.createTransport({ ...o, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
   try {
     await transport.verify();
     return { service: 'smtp', detail: `${kind} ${at}` };
   } catch (err) {
+    const token = oauthError(err);
+    if (token !== undefined) throw token;
+    const tls = smtpTlsProblem(err, at);
+    if (tls !== undefined) throw tls;
     if (causeCode(err) === 'EAUTH') {
-      throw new TasaeedError('SMTP_LOGIN_REFUSED', `SMTP_PASSWORD: the ${kind} server at ${at} refused the login of ${o.user ?? ''}${suffix(err)}`, { cause: err, setting: 'SMTP_PASSWORD' });
+      const oauth = (o.auth as { type?: unknown } | undefined)?.type === 'OAuth2';
+      const [setting, what] = oauth ? ['SMTP_USER', 'the OAuth2 token'] : ['SMTP_PASSWORD', 'the login'];
+      const user = (o.auth as { user?: unknown } | undefined)?.user;
+      throw new TasaeedError('SMTP_LOGIN_REFUSED', `${setting}: the ${kind} server at ${at} refused ${what} of ${typeof user === 'string' ? user : ''}${suffix(err)}`, { cause: err, setting });
     }
     throw new TasaeedError('SMTP_UNAVAILABLE', `SMTP_HOST: cannot connect to the ${kind} server at ${at}${suffix(err)}`, { cause: err, setting: 'SMTP_HOST' });
   } finally {

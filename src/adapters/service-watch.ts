@@ -32,11 +32,8 @@ export function startProbes(o: ProbeOptions): RunningProbes {
   const timeout = o.timeoutMs ?? 2000;
   // SMTP is checked less often: each check is a connection and a greeting on the organisation's mail server.
   const smtpEvery = 6;
-  const transport = nodemailer.createTransport({
-    host: o.smtp.host, port: o.smtp.port, secure: o.smtp.secure, lmtp: o.smtp.lmtp, ignoreTLS: o.smtp.lmtp,
-    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
-    ...(o.smtp.user === undefined ? {} : { auth: { user: o.smtp.user, pass: o.smtp.password ?? '' } }),
-  } satisfies SMTPTransport.Options);
+  // the mailer's own TLS, STARTTLS and sign-in (a password or an OAuth2 token from the shared cache)
+  const transport = nodemailer.createTransport({ ...o.smtp, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } satisfies SMTPTransport.Options);
   const checks: Record<Exclude<ServiceName, 'imap'>, () => Promise<unknown>> = {
     postgres: () => o.db.raw('select 1'),
     redis: () => o.redis.ping(),

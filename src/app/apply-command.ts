@@ -7,7 +7,8 @@ import { pendingEscalation } from '../adapters/timer-store.ts';
 import { COMMAND_HELP, parseCommand, type ParsedCommand } from '../domain/commands.ts';
 import { refusalOnHold } from '../domain/hold.ts';
 import type { InboundMail } from '../domain/mail.ts';
-import { findReplyToken, verifyReplyToken } from '../domain/reply-token.ts';
+import { coreAddresses } from '../domain/policy.ts';
+import { findReplyTokens, verifyReplyToken } from '../domain/reply-token.ts';
 import { stripQuoted } from '../domain/quote-strip.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { CommandContext, HandlerOutcome, Refusal } from './command-context.ts';
@@ -45,8 +46,9 @@ async function refuse(tx: Tx, deps: AppDeps, ticket: Ticket, sender: string, inb
 function authorise(deps: AppDeps, ticket: Ticket, mail: InboundMail, c: ParsedCommand): Refusal | undefined {
   const sender = mail.from?.email ?? '';
   const command = commandLabel(c);
-  const token = findReplyToken(deps.policy.core.mailbox, mail.recipients);
-  if (token === undefined || token.ticketId !== ticket.id || !verifyReplyToken(deps.replySecret, token, sender)) {
+  // the token of the reply address (plus) or of our Message-ID the reply answers (plain); the subject tag never counts
+  const tokens = findReplyTokens(coreAddresses(deps.policy), mail);
+  if (!tokens.some((t) => t.ticketId === ticket.id && verifyReplyToken(deps.replySecret, t, sender))) {
     return { command, reason: {
       ar: 'لم يصل الرد عبر عنوان الرد الموقّع الذي أرسلناه إليكم لهذه التذكرة، لذلك لا يمكن التحقق من هويتكم. استخدموا «رد» على رسالة التذكرة نفسها.',
       en: 'the reply did not come through the signed reply address we sent you for this ticket, so your identity cannot be verified. Use "Reply" on the ticket email itself.',

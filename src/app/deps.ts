@@ -14,6 +14,8 @@ export interface AppDeps {
   clock: Clock;
   log: Logger;
   replySecret: string;
+  /** `plain`: replies go to the Core address itself, the token travels in our Message-ID (REPLY_ADDRESS); default plus. */
+  replyAddress?: 'plus' | 'plain' | undefined;
   scheduler: Scheduler;
   maxMessageBytes: number;
   /** Sender authentication and attachment limits (defaults: DEFAULT_INBOUND). */

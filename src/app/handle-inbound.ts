@@ -41,6 +41,7 @@ async function classifyStored(tx: Tx, deps: AppDeps, row: InboundRow, mail: Inbo
   return classifyParsed(mail, {
     coreMailbox: deps.policy.core.mailbox,
     context: {
+      coreAliases: deps.policy.core.aliases,
       threadTicketId: await ticketOfThread(tx, referenced),
       recentFromSender: recent,
       rateLimit: { max: limit.max, perMs: limit.per },

@@ -1,11 +1,12 @@
 /** Builds the data of ticket emails and queues one outbox row per recipient, each in their own language. */
-import { addOutbound, type NewOutbound } from '../adapters/outbox-store.ts';
+import type { NewOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
 import { priorityOf } from '../domain/escalation-ladder.ts';
 import type { Recipient } from '../domain/directory.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
+import { queueEmails } from './queue-email.ts';
 
 export interface TicketView {
   ref: string;
@@ -71,7 +72,7 @@ function outboundRows(deps: AppDeps, n: Notice): NewOutbound[] {
 /** Queues the emails of several notices in one statement. */
 export async function notifyAll(tx: Tx, deps: AppDeps, notices: readonly (Notice | undefined)[]): Promise<number[]> {
   const rows = notices.flatMap((n) => (n === undefined ? [] : outboundRows(deps, n)));
-  return await addOutbound(tx, deps.policy.organisation.domain, deps.clock.now(), rows);
+  return await queueEmails(tx, deps, deps.clock.now(), rows);
 }
 
 export async function notify(tx: Tx, deps: AppDeps, n: Notice): Promise<number[]> {

@@ -6,7 +6,6 @@
  * in report_actions; the sender is told what happened.
  */
 import { addReportAction, loadReportRun } from '../adapters/report-run-store.ts';
-import { addOutbound } from '../adapters/outbox-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import type { Locale } from '../domain/dates.ts';
 import type { Recipient } from '../domain/directory.ts';
@@ -16,11 +15,13 @@ import { parseReportCommand } from '../domain/report-command.ts';
 import { periodFromKey } from '../domain/report-period.ts';
 import { reportRecipients } from '../domain/report-plan.ts';
 import { reportTitle } from '../domain/report-title.ts';
-import { findReportToken, verifyReportToken } from '../domain/report-reply-token.ts';
+import { coreAddresses } from '../domain/policy.ts';
+import { findReportTokens, verifyReportToken } from '../domain/report-reply-token.ts';
 import { loadReport, reportTemplate } from './build-report.ts';
 import type { Effects } from './effects.ts';
 import type { AppDeps } from './deps.ts';
 import { dateText } from './notify.ts';
+import { queueEmails } from './queue-email.ts';
 
 export interface ReportReplyOutcome {
   status: 'processed' | 'quarantined';
@@ -49,7 +50,10 @@ const UNKNOWN: Message = {
 export async function applyReportReply(
   tx: Tx, deps: AppDeps, mail: InboundMail, inboundId: number,
 ): Promise<ReportReplyOutcome | undefined> {
-  const token = findReportToken(deps.policy.core.mailbox, mail.recipients);
+  // the report address (plus) or our report's Message-ID the reply answers (plain); the one issued to the sender wins
+  const tokens = findReportTokens(coreAddresses(deps.policy), mail);
+  const from = deps.directory.recipient(mail.from?.email ?? '').email;
+  const token = tokens.find((t) => verifyReportToken(deps.replySecret, t, from)) ?? tokens[0];
   if (token === undefined) return undefined;
   const none: Effects = { outboxIds: [], timers: [] };
   const run = await loadReportRun(tx, token.runId);
@@ -61,7 +65,7 @@ export async function applyReportReply(
   };
   const period = periodFromKey(run.kind, run.period);
   const tell = async (to: Recipient, message: Message, ok: boolean): Promise<number[]> =>
-    await addOutbound(tx, deps.policy.organisation.domain, now, [{
+    await queueEmails(tx, deps, now, [{
       ticketId: null, eventId: null, reportRunId: run.id, template: 'report-reply', locale: to.locale, to: to.email,
       data: {
         org: deps.policy.organisation.name[to.locale], title: reportTitle(run.kind, period, to.locale),
@@ -85,7 +89,7 @@ export async function applyReportReply(
 
   const view = await loadReport(deps, run.kind, period, run.created_at);
   const targets = reportRecipients(deps.policy, deps.directory, deps.policy.reports.departments.forward_to);
-  const forwardIds = await addOutbound(tx, deps.policy.organisation.domain, now, targets.map((r) => ({
+  const forwardIds = await queueEmails(tx, deps, now, targets.map((r) => ({
     ticketId: null, eventId: null, reportRunId: run.id, template: reportTemplate(run.kind), locale: r.locale, to: r.email,
     data: {
       ...view({

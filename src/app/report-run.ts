@@ -7,7 +7,7 @@
 import { claimReportRun, reportRunExists } from '../adapters/report-run-store.ts';
 import { anyTicketBefore } from '../adapters/ticket-store.ts';
 import { TasaeedError } from '../errors.ts';
-import { addOutbound } from '../adapters/outbox-store.ts';
+import { queueEmails } from './queue-email.ts';
 import type { Templates } from '../adapters/templates.ts';
 import { reportPlan, reportRecipients } from '../domain/report-plan.ts';
 import {
@@ -49,7 +49,7 @@ export async function sendReport(deps: ReportSendDeps, kind: ReportKind, period:
       renderReport(deps, kind, model, r.locale); // a template error stops the run here, before anything is queued
       return { ticketId: null, eventId: null, reportRunId: runId, template: reportTemplate(kind), locale: r.locale, to: r.email, data: model };
     });
-    const outboxIds = await addOutbound(tx, deps.policy.organisation.domain, now, rows);
+    const outboxIds = await queueEmails(tx, deps, now, rows);
     return { sent: true, runId, outboxIds, late };
   });
   if (result.sent) {

@@ -45,9 +45,11 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
   const csv = typeof row.data.csv === 'string' && typeof row.data.csvName === 'string'
     ? [{ filename: row.data.csvName, content: `\uFEFF${row.data.csv}`, contentType: 'text/csv; charset=utf-8' }] : undefined;
   // A report's reply address names its report run, so a manager's #رفع reply finds the report (report-reply.ts).
-  const replyTo = ticket !== undefined ? replyAddress(core.mailbox, deps.replySecret, ticket.id, row.to_email)
-    : row.report_run_id !== null ? reportReplyAddress(core.mailbox, deps.replySecret, row.report_run_id, row.to_email)
-      : core.mailbox;
+  // Without plus addressing (REPLY_ADDRESS=plain) replies go to the Core address: the token is in our Message-ID.
+  const replyTo = deps.replyAddress === 'plain' ? core.mailbox
+    : ticket !== undefined ? replyAddress(core.mailbox, deps.replySecret, ticket.id, row.to_email)
+      : row.report_run_id !== null ? reportReplyAddress(core.mailbox, deps.replySecret, row.report_run_id, row.to_email)
+        : core.mailbox;
   await deps.mailer.send({
     from: { name: `${core.name[row.locale]} — ${deps.policy.organisation.name[row.locale]}`, address: core.mailbox },
     to: row.to_email,

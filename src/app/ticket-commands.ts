@@ -7,6 +7,8 @@ import type { Locale } from '../domain/dates.ts';
 import { parseDeadlineArg } from '../domain/deadline-arg.ts';
 import { firstDeadline, priorityOf } from '../domain/escalation-ladder.ts';
 import { businessCalendar } from '../domain/policy-calendar.ts';
+import { coreAddresses } from '../domain/policy.ts';
+import { isCoreAddress } from '../domain/reply-token.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import { refuseWith, type CommandContext, type HandlerOutcome } from './command-context.ts';
@@ -160,6 +162,9 @@ export async function customer(c: CommandContext, cmd: Generic): Promise<Handler
   if (email === undefined) {
     return refuseWith('اكتبوا بريد العميل بعد الأمر، ثم رغبته في سطر تالٍ (سياسة التصعيد، الخطوة 5).', "write the customer's email after the command and their direction on the next line (escalation policy, step 5).",
       { ar: '#عميل client@example.com\nيطلب العميل تسليم الشحنة قبل الخميس.', en: '#customer client@example.com\nThe customer wants delivery before Thursday.' });
+  }
+  if (isCoreAddress(coreAddresses(deps.policy), email)) {
+    return refuseWith('هذا عنوان صندوق الكور نفسه وليس عميلاً؛ اكتبوا بريد العميل.', "that is an address of the Core mailbox itself, not a customer; write the customer's email.");
   }
   const direction = cmd.text.split('\n').slice(1).join('\n').trim() || ticket.customerDirection;
   const now = deps.clock.now();

@@ -5,7 +5,7 @@
 import { normalizeForMatch } from './arabic-text.ts';
 import { autoReplyReason, bounceReason, listReason } from './auto-reply.ts';
 import type { InboundMail, MailProblem } from './mail.ts';
-import { findReplyToken, isCoreAddress } from './reply-token.ts';
+import { findReplyTokens, isCoreAddress } from './reply-token.ts';
 import { parseTicketRef } from './ticket-ref.ts';
 
 export type MailKind = 'new' | 'reply' | 'auto_reply' | 'bounce' | 'loop' | 'list' | 'quarantine';
@@ -28,6 +28,8 @@ export interface Classification {
 
 export interface ClassifyContext {
   coreMailbox: string;
+  /** Other addresses of the Core mailbox (policy core.aliases). */
+  coreAliases?: readonly string[] | undefined;
   /** The header we put on every email we send. */
   loopHeader: string;
   /** Ticket of a Message-ID in In-Reply-To/References that we stored (looked up before classifying). */
@@ -66,6 +68,9 @@ export function withoutForwardPrefix(subject: string): string {
   return s === '' ? subject.trim() : s;
 }
 
+/** The Core mailbox with its aliases. */
+const coreOf = (ctx: ClassifyContext): readonly string[] => [ctx.coreMailbox, ...(ctx.coreAliases ?? [])];
+
 const quarantine = (code: QuarantineCode, reason: string): Hit => ({ kind: 'quarantine', code, reason });
 
 const RULES: readonly Rule[] = [
@@ -73,7 +78,7 @@ const RULES: readonly Rule[] = [
   (m) => (m.from !== null && !SAFE_ADDRESS.test(m.from.email) && !MAIL_SYSTEM.test(m.from.email)
     ? quarantine('bad_sender', 'the sender address (From) is not a plain email address') : undefined),
   (m, ctx) => (m.headers.has(ctx.loopHeader) ? { kind: 'loop', reason: `carries our own ${ctx.loopHeader} header` } : undefined),
-  (m, ctx) => (isCoreAddress(ctx.coreMailbox, m.from?.email ?? '')
+  (m, ctx) => (isCoreAddress(coreOf(ctx), m.from?.email ?? '')
     ? { kind: 'loop', reason: 'sent from the Core mailbox itself' } : undefined),
   (m, ctx, thread) => {
     const limit = ctx.rateLimit;
@@ -94,7 +99,7 @@ const RULES: readonly Rule[] = [
 
 /** Which ticket a message answers: signed token, then our Message-IDs, then the subject tag. */
 function threadOf(m: InboundMail, ctx: ClassifyContext): Thread | undefined {
-  const token = findReplyToken(ctx.coreMailbox, m.recipients);
+  const token = findReplyTokens(coreOf(ctx), m)[0];
   if (token !== undefined) return { ticketId: token.ticketId, via: 'reply_token' };
   if (ctx.threadTicketId !== undefined) return { ticketId: ctx.threadTicketId, via: 'references' };
   const tagged = parseTicketRef(m.subject);

@@ -10,7 +10,7 @@ export function namesCore(policy: Policy, text: string): boolean {
   const t = normalizeForMatch(text).trim();
   if (t === '') return false;
   const named = (names: readonly string[]): boolean => names.some((n) => normalizeForMatch(n) === t || containsPhrase(t, n));
-  if (t.includes(policy.core.mailbox) || named([policy.core.name.ar, policy.core.name.en, 'الكور', 'core'])) return true;
+  if ([policy.core.mailbox, ...policy.core.aliases].some((a) => t.includes(a)) || named([policy.core.name.ar, policy.core.name.en, 'الكور', 'core'])) return true;
   const email = /[\w.+-]+@[\w-]+(?:\.[\w-]+)*/.exec(text)?.[0]?.toLowerCase();
   const person = email !== undefined
     ? policy.people.find((p) => p.email === email)

@@ -6,8 +6,8 @@ interface Text { title: string; what: string; action: string }
 
 const TEXT: Record<IncidentKind, Record<Locale, Text>> = {
   imap_down: {
-    ar: { title: 'توقف استقبال البريد', what: 'لا يتصل نظام التصعيد بصندوق الكور (IMAP)، فلا تُسجَّل رسائل جديدة تذاكرَ.', action: 'تحققوا من خادم البريد ومن كلمة مرور صندوق الكور (IMAP_HOST وIMAP_USER وIMAP_PASSWORD). الرسائل تبقى في الصندوق وتُعالج عند عودة الاتصال.' },
-    en: { title: 'Incoming mail has stopped', what: 'tasaeed cannot reach the Core mailbox (IMAP), so new emails do not become tickets.', action: 'Check the mail server and the Core mailbox login (IMAP_HOST, IMAP_USER, IMAP_PASSWORD). Messages stay in the mailbox and are processed once the connection is back.' },
+    ar: { title: 'توقف استقبال البريد', what: 'لا يتصل نظام التصعيد بصندوق الكور (IMAP)، فلا تُسجَّل رسائل جديدة تذاكرَ.', action: 'تحققوا من خادم البريد ومن كلمة مرور صندوق الكور (IMAP_HOST وIMAP_USER وIMAP_PASSWORD، أو إعدادات OAUTH_* إن كان الدخول بـ OAuth2؛ يبيّن `tasaeed doctor` أيها). الرسائل تبقى في الصندوق وتُعالج عند عودة الاتصال.' },
+    en: { title: 'Incoming mail has stopped', what: 'tasaeed cannot reach the Core mailbox (IMAP), so new emails do not become tickets.', action: 'Check the mail server and the Core mailbox login (IMAP_HOST, IMAP_USER, IMAP_PASSWORD, or the OAUTH_* settings when it signs in with OAuth2; `tasaeed doctor` says which). Messages stay in the mailbox and are processed once the connection is back.' },
   },
   outbox_retrying: {
     ar: { title: 'رسائل صادرة متأخرة', what: 'رسائل من نظام التصعيد لم تُرسل بعد، وخادم البريد الصادر لا يقبلها منذ مدة.', action: 'تحققوا من خادم البريد الصادر (SMTP_HOST). يواصل النظام المحاولة ويرسلها عند عودته؛ `tasaeed outbox list` يعرضها.' },

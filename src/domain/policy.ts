@@ -42,6 +42,8 @@ const policySchema = z.object({
     mailbox: email,
     name: localized,
     members: z.array(email).min(1, 'the Core group needs at least one member to receive triage and reports'),
+    /** Other addresses that deliver into the Core mailbox: mail to them is Core mail, mail from them is our own. */
+    aliases: z.array(email).default([]),
   }).strict(),
   people: z.array(person).min(1),
   roles: z.object({
@@ -122,6 +124,11 @@ function crossCheck(p: Policy): string[] {
       seen.add(a);
     });
   });
+  p.core.aliases.forEach((a, i) => {
+    if (a === p.core.mailbox) problems.push(`core.aliases[${i}]: ${a} is the Core mailbox itself`);
+    else if (seen.has(a)) problems.push(`core.aliases[${i}]: ${a} is a person's address; the Core mailbox's aliases are not people`);
+    seen.add(a);
+  });
   p.core.members.forEach((m, i) => { need(m, `core.members[${i}]`); });
   for (const r of ROLE_NAMES) need(p.roles[r], `roles.${r}`);
   const keys = new Set<string>();
@@ -189,4 +196,9 @@ export function validatePolicy(input: unknown, source = 'policy'): Policy {
   const problems = crossCheck(parsed.data);
   if (problems.length > 0) throw new PolicyError(problems, source);
   return Object.freeze(parsed.data);
+}
+
+/** The Core mailbox and its aliases: mail to any of them is Core mail, mail from any of them is our own. */
+export function coreAddresses(p: Pick<Policy, 'core'>): readonly string[] {
+  return [p.core.mailbox, ...p.core.aliases];
 }

@@ -4,7 +4,7 @@
  * replying (#رفع / #forward); the "report" label keeps the two kinds of token from ever standing in for each other.
  */
 import { createHmac } from 'node:crypto';
-import { coreDetail, macMatches } from './reply-token.ts';
+import { macMatches, tokenLabels, type CoreAddresses, type TokenCarrier } from './reply-token.ts';
 
 const TOKEN = /^p-(\d{1,12})-([0-9a-f]{20})$/;
 
@@ -12,9 +12,14 @@ function mac(secret: string, runId: number, email: string): string {
   return createHmac('sha256', secret).update(`report\n${runId}\n${email.toLowerCase()}`).digest('hex').slice(0, 20);
 }
 
+/** The token itself (p-7-…), for the reply address and our Message-ID. */
+export function reportTokenLabel(secret: string, runId: number, recipient: string): string {
+  return `p-${runId}-${mac(secret, runId, recipient)}`;
+}
+
 export function reportReplyAddress(coreMailbox: string, secret: string, runId: number, recipient: string): string {
   const [local = '', domain = ''] = coreMailbox.split('@');
-  return `${local}+p-${runId}-${mac(secret, runId, recipient)}@${domain}`;
+  return `${local}+${reportTokenLabel(secret, runId, recipient)}@${domain}`;
 }
 
 export interface ReportToken {
@@ -22,13 +27,17 @@ export interface ReportToken {
   mac: string;
 }
 
+/** The report tokens a reply carries (its plus address, then the Message-IDs it answers), most direct first. */
+export function findReportTokens(core: CoreAddresses, mail: TokenCarrier): ReportToken[] {
+  return tokenLabels(core, mail).flatMap((label) => {
+    const m = TOKEN.exec(label);
+    return m?.[1] !== undefined && m[2] !== undefined ? [{ runId: Number(m[1]), mac: m[2] }] : [];
+  });
+}
+
 /** The report token among the addresses a message was sent to (To, Cc, Delivered-To), if any. */
-export function findReportToken(coreMailbox: string, addresses: readonly string[]): ReportToken | undefined {
-  for (const address of addresses) {
-    const m = TOKEN.exec(coreDetail(coreMailbox, address) ?? '');
-    if (m?.[1] !== undefined && m[2] !== undefined) return { runId: Number(m[1]), mac: m[2] };
-  }
-  return undefined;
+export function findReportToken(core: CoreAddresses, addresses: readonly string[]): ReportToken | undefined {
+  return findReportTokens(core, { recipients: addresses })[0];
 }
 
 export function verifyReportToken(secret: string, token: ReportToken, sender: string): boolean {

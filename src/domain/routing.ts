@@ -1,6 +1,6 @@
 /** Finds the department an escalation is for: plus address, then a name in the subject, then keyword rules. */
 import { containsPhrase, normalizeForMatch } from './arabic-text.ts';
-import type { Department, Policy } from './policy.ts';
+import { coreAddresses, type Department, type Policy } from './policy.ts';
 import { plusDetail } from './reply-token.ts';
 
 export type RouteVia = 'plus_address' | 'subject' | 'keyword';
@@ -24,7 +24,7 @@ export function routeMail(
   policy: Policy,
   mail: { recipients: readonly string[]; subject: string; text: string },
 ): Route | undefined {
-  const detail = plusDetail(policy.core.mailbox, mail.recipients);
+  const detail = plusDetail(coreAddresses(policy), mail.recipients);
   if (detail !== undefined) {
     const d = policy.departments.find((x) => x.key === detail)
       ?? byName(policy.departments, normalizeForMatch(detail))?.d;

@@ -14,6 +14,7 @@ import { openPolicyReview } from '../app/policy-review.ts';
 import { describeEvent } from '../domain/event-text.ts';
 import { registerDeskCommand } from './desk/desk-cli.ts';
 import { openApp, startApp, type App } from './main.ts';
+import { registerDoctorCommand } from './doctor.ts';
 import { registerQuarantineCommands } from './quarantine-cli.ts';
 import { registerReportCommand } from './report-cli.ts';
 import { registerStatusCommand } from './status-cli.ts';
@@ -148,6 +149,7 @@ program.command('ticket').description('one ticket').command('show <ref>').descri
   });
 
 registerReportCommand(program, withApp);
+registerDoctorCommand(program);
 registerStatusCommand(program, withApp, () => loadConfig());
 registerDeskCommand(program, withApp);
 

@@ -6,6 +6,9 @@ import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
 import { smtpOptions } from '../adapters/mail-options.ts';
 import { createMailer } from '../adapters/mailer.ts';
+import { warnInsecureTls } from '../adapters/mail-connection.ts';
+import { mailTokens } from '../adapters/oauth/token-provider.ts';
+import type { TokenCache } from '../adapters/oauth/token-cache.ts';
 import { loadPolicyFile } from '../adapters/policy-file.ts';
 import { Queues } from '../adapters/queue.ts';
 import { ServiceHealth } from '../adapters/service-health.ts';
@@ -26,6 +29,8 @@ export interface App {
   deps: SendDeps;
   queues: Queues;
   health: ServiceHealth;
+  /** The OAuth2 token cache shared by SMTP and IMAP, when either signs in with OAuth2. */
+  tokens: TokenCache | undefined;
   close(): Promise<void>;
 }
 
@@ -37,9 +42,10 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
-  const mailer = createMailer(smtpOptions(config));
+  const tokens = mailTokens(config);
+  const mailer = createMailer(smtpOptions(config, tokens));
   const deps: SendDeps = {
-    db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET,
+    db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET, replyAddress: config.REPLY_ADDRESS,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(), deskUrl: config.DESK_URL,
     inbound: {
       authMode: config.INBOUND_AUTH,
@@ -48,7 +54,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
     },
   };
   return {
-    deps, queues, health: new ServiceHealth(log),
+    deps, queues, health: new ServiceHealth(log), tokens,
     async close() {
       await queues.close();
       mailer.close();
@@ -75,7 +81,7 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const recovery = watchRecovery(app, workers, config);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
-  if (config.IMAP_TLS_INSECURE) deps.log.warn({ setting: 'IMAP_TLS_INSECURE' }, 'IMAP certificates are NOT verified (IMAP_TLS_INSECURE=true): anyone on the path can read the Core mailbox password');
+  warnInsecureTls(config, deps.log);
   // Probes, HTTP (health, metrics, the web desk), alerts, and the IMAP listener on the one instance that holds its lease.
   const desk = deskFor(deps, { deskUrl: config.DESK_URL, host: config.HTTP_HOST, port: config.HTTP_PORT });
   const operations = await startOperations(config, app, driver, { plugins: [desk] });

@@ -8,6 +8,7 @@ import type { Config } from '../adapters/config.ts';
 import { inboundFacts } from '../adapters/inbound-outcome-facts.ts';
 import { mailFlowFigures, type MailFlowFigures } from '../adapters/mail-flow-figures.ts';
 import { imapOptions, smtpOptions } from '../adapters/mail-options.ts';
+import type { TokenCache } from '../adapters/oauth/token-cache.ts';
 import { Metrics } from '../adapters/metrics-registry.ts';
 import { openIncidents } from '../adapters/incident-store.ts';
 import { startProbes } from '../adapters/service-watch.ts';
@@ -21,7 +22,7 @@ import { startListenerLeadership, type ListenerLeadership } from './listener-lea
 import type { IngestDriver } from './ingest-driver.ts';
 
 /** The running pieces of an app that operations read (no import of main.ts: no cycle). */
-export interface OperatedApp { deps: SendDeps; queues: Queues; health: ServiceHealth }
+export interface OperatedApp { deps: SendDeps; queues: Queues; health: ServiceHealth; tokens: TokenCache | undefined }
 
 export interface Operations {
   readonly leadership: ListenerLeadership;
@@ -45,7 +46,7 @@ function cachedFigures(app: OperatedApp, ms: number): () => Promise<MailFlowFigu
 
 export async function startOperations(config: Config, app: OperatedApp, driver: IngestDriver, opts: { plugins?: readonly FastifyPluginAsync[] } = {}): Promise<Operations> {
   const { deps, queues, health } = app;
-  const probes = startProbes({ db: deps.db, redis: queues.connection, smtp: smtpOptions(config), health });
+  const probes = startProbes({ db: deps.db, redis: queues.connection, smtp: smtpOptions(config, app.tokens), health });
   await probes.check();
   const figures = cachedFigures(app, 5000);
   const queueList = [queues.outbound, queues.deadlines, queues.reports, queues.reviews];
@@ -64,7 +65,7 @@ export async function startOperations(config: Config, app: OperatedApp, driver: 
   };
   const instance = config.INSTANCE_NAME ?? `${hostname()}:${process.pid}`;
   const leadership = startListenerLeadership(deps, {
-    databaseUrl: config.DATABASE_URL, health, instance, driver, imap: imapOptions(config),
+    databaseUrl: config.DATABASE_URL, health, instance, driver, imap: imapOptions(config, app.tokens),
   });
   let http: FastifyInstance | undefined;
   if (config.HTTP_PORT > 0) {

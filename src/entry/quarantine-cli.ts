@@ -1,8 +1,8 @@
 /** `tasaeed quarantine list | show <id> | retry <id>`: messages kept with a reason instead of being acted on. */
-import { imapOptions } from '../adapters/mail-options.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../adapters/config.ts';
 import { fetchWholeMessage } from '../adapters/imap-refetch.ts';
+import { imapConnector } from '../adapters/mail-connection.ts';
 import { listQuarantine, QuarantineError, showInbound } from '../app/quarantine.ts';
 import { retryQuarantined } from '../app/quarantine-retry.ts';
 import type { App } from './main.ts';
@@ -49,8 +49,8 @@ export function registerQuarantineCommands(program: Command, withApp: WithApp): 
       await withApp(async (app) => {
         const id = idOf(text);
         const c = loadConfig();
-        const account = imapOptions(c);
-        const out = await retryQuarantined(app.deps, id, (where) => fetchWholeMessage(account, where));
+        const connect = imapConnector(c, app.tokens);
+        const out = await retryQuarantined(app.deps, id, async (where) => fetchWholeMessage(await connect(), where));
         if (out === undefined) throw new QuarantineError(`message ${id} is being processed by a running tasaeed; see \`tasaeed quarantine show ${id}\``);
         console.log(o.json === true ? JSON.stringify(out) : `#${id}: ${out.status} ${out.kind} — ${out.reason}`);
       });

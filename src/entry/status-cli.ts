@@ -37,7 +37,7 @@ export function registerStatusCommand(program: Command, withApp: WithApp, config
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       await withApp(async (app) => {
-        const probes = startProbes({ db: app.deps.db, redis: app.queues.connection, smtp: smtpOptions(config()), health: app.health });
+        const probes = startProbes({ db: app.deps.db, redis: app.queues.connection, smtp: smtpOptions(config(), app.tokens), health: app.health });
         try {
           await probes.check();
         } finally {

@@ -31,7 +31,7 @@ beforeAll(async () => {
   relay = await SmtpRelay.create(Number(inject('services').LMTP_PORT));
   await relay.up();
   inst = await Installation.create('loop', LADDER, {
-    env: () => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s' }),
+    env: () => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SMTP_ALLOW_PLAINTEXT: 'true', SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s' }),
   });
   await inst.start();
 });

@@ -43,7 +43,7 @@ beforeAll(async () => {
   inst = await Installation.create('crash', [{ after: '1h', notify: ['general_manager'] }], {
     services: { name: services.name, env: services.env },
     policy: (p) => { p.inbound = { rate_limit: { max: 1000, per: '10m' } }; },
-    env: () => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s' }),
+    env: () => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(relay.port), SMTP_LMTP: 'false', SMTP_ALLOW_PLAINTEXT: 'true', SEND_RETRY_MIN: '1s', SEND_RETRY_MAX: '2s' }),
   });
   await relay.up();
   await inst.cli(['migrate']);

@@ -142,6 +142,11 @@ export class Installation {
   /** The environment `tasaeed` runs with in this installation (for running CLI commands). */
   get environment(): Readonly<Record<string, string>> { return this.env; }
 
+  /** True while the `tasaeed start` child runs. */
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
   /** Runs `tasaeed start` as a child process; resolves once it listens to the mailbox. */
   async start(): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });

@@ -78,7 +78,8 @@ export class SmtpRelay {
             await relay.sendMail({ envelope: { from, to }, raw: Buffer.concat(chunks) });
           }).then(() => {
             this.accepted += 1;
-            const id = /^message-id:[ \t]*(<[^>\r\n]*>)/im.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? '';
+            // a long Message-ID (ours carry the reply token) is folded onto the next line: CFWS may hold a line break
+            const id = /^message-id:\s*(<[^>\r\n]*>)/im.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? '';
             this.acceptedIds.push(id);
             this.acceptedAt.set(id, Date.now());
             cb();
