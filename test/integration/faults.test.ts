@@ -44,11 +44,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Each was set only if the step before it worked.
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
   await inst?.close();
   await relay?.down();
   await services?.stop();
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 describe('the mail server misbehaves', () => {
