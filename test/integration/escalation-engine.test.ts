@@ -149,7 +149,7 @@ describe('Redis flushed with 1,000 timers pending', () => {
   });
   afterAll(async () => { await inst.close(); });
 
-  it('rebuilds every timer from PostgreSQL and fires each exactly once', async () => {
+  it('rebuilds every timer from PostgreSQL and fires each exactly once', { timeout: 150_000 }, async () => {
     await inst.start(); // migrates
     await inst.stop();
     await inst.db.raw(`

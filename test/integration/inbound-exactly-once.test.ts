@@ -169,7 +169,7 @@ describe('in-process with a controlled clock', () => {
     expect(auth.auth).toMatchObject({ mode: 'monitor', dmarc: 'fail' });
   });
 
-  it('quarantines bad input with a reason, tells a known sender once, and retries from the kept raw message', async () => {
+  it('quarantines bad input with a reason, tells a known sender once, and retries from the kept raw message', { timeout: 150_000 }, async () => {
     const [nul] = await ingest(fixture('nul-bytes.eml'));
     const [garbage] = await ingest(readFileSync('test/fixtures/mail/garbage-not-an-email.eml'));
     const [big] = await ingest(fixture('new-with-attachments.eml', (x) => x.replace('<attach.1@', '<attach.big@')), { ...deps, maxMessageBytes: 500 });
