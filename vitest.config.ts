@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Two projects: unit tests need nothing; integration tests share one set of private services (test/global-setup.ts).
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // Integration tests start `tasaeed` processes (a few seconds each, far more on a busy machine); they wait on
+    // conditions, so a generous bound only matters when something is really stuck.
+    testTimeout: 150_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
