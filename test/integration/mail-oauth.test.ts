@@ -134,7 +134,10 @@ describe('OAuth2 refresh token', () => {
     // main's listener supervision: still running, reconnecting with backoff while the cache answers the refusal
     expect(inst.running).toBe(true);
     expect(readFileSync(inst.logFile, 'utf8').match(refused)).toHaveLength(1);
-    expect(auth.tokenRequests() - before).toBe(1);
+    // The refusal is asked once and then answered from memory for 30 s. A renewal already under way at the revoke
+    // (tokens live 3 s here) may add one or two on a busy machine; a client without that memory asks once per
+    // reconnect of its backoff (1, 2, 4, 8 s… over this window), and one without backoff hundreds of times.
+    expect(auth.tokenRequests() - before).toBeLessThanOrEqual(3);
     expect(readFileSync(inst.logFile, 'utf8')).not.toContain(refreshToken);
     await inst.stop();
   });
