@@ -76,8 +76,12 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const workers: RunningWorkers = await startWorkers(deps, queues, config.REDIS_URL, {
     health, sendRetryMinMs: config.SEND_RETRY_MIN, sendRetryMaxMs: config.SEND_RETRY_MAX, sendRetryForMs: config.SEND_RETRY_FOR,
   });
-  const repaired = await reconcile(deps);
-  deps.log.info(repaired, 'reconciled queues with the database');
+  // The full pass re-adds a job for every pending timer and unsent email: with hundreds of thousands of timers that
+  // takes a while, and the jobs Redis kept fire meanwhile, so it runs beside the listener instead of before it.
+  const stopping = new AbortController();
+  const startupRepair = reconcile(deps, 'full', stopping.signal).then((r) => {
+    if (r.mode !== 'stopped') deps.log.info(r, 'reconciled queues with the database');
+  }, (err: unknown) => { health.failed(isTransient(err) ? 'postgres' : 'redis', err, 'the reconciler'); });
   const recovery = watchRecovery(app, workers, config);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
@@ -94,6 +98,8 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
     ...app,
     async close() {
       clearInterval(scan);
+      stopping.abort();
+      await startupRepair;
       recovery.stop();
       await driver.stop();
       await operations.stop();
