@@ -26,12 +26,20 @@ async function daemon(inst: BenchInstallation, env: Record<string, string>): Pro
   let log = '';
   child.stderr.setEncoding('utf8').on('data', (c: string) => { log = (log + c).slice(-20_000); });
   const began = Date.now();
-  // A start rebuilds every pending timer in Redis first: with half a million open tickets that takes minutes.
-  while (!log.includes('operations started')) {
-    if (child.exitCode !== null || Date.now() - began > 900_000) throw new Error(`tasaeed start did not start:\n${log}`);
+  // Idle means after the start-up work: the rebuild of every pending timer in Redis (half a million here) and the
+  // catch-up of reports whose time passed (a daily report over 200,000 open tickets), both beside the listener.
+  const settled = ['operations started', 'reconciled queues with the database', 'caught up on missed reports'];
+  const seen = new Set<string>();
+  let tail = '';
+  child.stderr.on('data', (c: string) => {
+    const text = tail + c; // a line split across two chunks is still found
+    for (const line of settled) if (text.includes(line)) seen.add(line);
+    tail = text.slice(-200);
+  });
+  while (seen.size < settled.length) {
+    if (child.exitCode !== null || Date.now() - began > 900_000) throw new Error(`tasaeed start did not settle:\n${log}`);
     await sleep(100);
   }
-  await sleep(3000); // start-up work (reconcile, report catch-up) settles
   return child;
 }
 

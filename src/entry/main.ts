@@ -93,7 +93,9 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const scan = setInterval(() => { operations.leadership.kick(); void driver.drain(); }, config.INGEST_SCAN_EVERY);
   scan.unref();
   // Reports whose time passed while tasaeed was down go out now, marked late (once: report_runs decides).
-  catchUpReports(deps).catch((err: unknown) => { deps.log.warn({ err }, 'catching up missed reports failed; the next start tries again'); });
+  catchUpReports(deps).then((results) => {
+    deps.log.info({ reports: results.length }, 'caught up on missed reports');
+  }, (err: unknown) => { deps.log.warn({ err }, 'catching up missed reports failed; the next start tries again'); });
   return {
     ...app,
     async close() {
