@@ -3,11 +3,12 @@
  * pending deadlines for the open tickets), the database round behind it alone, and the CPU the HTTP server costs
  * an idle daemon (the same daemon idle with and without HTTP_PORT).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../../scripts/services/ports.ts';
 import { mailFlowFigures } from '../../src/adapters/mail-flow-figures.ts';
+import type { Cleanup } from '../lib/cleanup.ts';
+import { SETTLED, startDaemon, type Daemon } from '../lib/daemon.ts';
 import { BenchInstallation } from '../lib/installation.ts';
 import type { Figure } from '../lib/results.ts';
 import type { Scenario } from '../lib/scenario.ts';
@@ -21,37 +22,16 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }
 
-async function daemon(inst: BenchInstallation, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/tasaeed.mjs', 'start'], { env: { ...process.env, ...inst.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { log = (log + c).slice(-20_000); });
-  const began = Date.now();
-  // Idle means after the start-up work: the rebuild of every pending timer in Redis (half a million here) and the
-  // catch-up of reports whose time passed (a daily report over 200,000 open tickets), both beside the listener.
-  const settled = ['operations started', 'reconciled queues with the database', 'caught up on missed reports'];
-  const seen = new Set<string>();
-  let tail = '';
-  child.stderr.on('data', (c: string) => {
-    const text = tail + c; // a line split across two chunks is still found
-    for (const line of settled) if (text.includes(line)) seen.add(line);
-    tail = text.slice(-200);
-  });
-  while (seen.size < settled.length) {
-    if (child.exitCode !== null || Date.now() - began > 900_000) throw new Error(`tasaeed start did not settle:\n${log}`);
-    await sleep(100);
-  }
-  return child;
+/** Idle means after the start-up work beside the listener: the rebuild of every pending timer in Redis (half a million
+ * here) and the catch-up of reports whose time passed (a daily report over 200,000 open tickets). */
+async function daemon(inst: BenchInstallation, cleanup: Cleanup, env: Record<string, string>): Promise<Daemon> {
+  const d = startDaemon(inst, cleanup, env);
+  await d.logged(SETTLED, 900_000);
+  return d;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function idleCpu(child: ChildProcess, seconds: number): Promise<number> {
-  const pid = child.pid ?? 0;
+async function idleCpu(child: Daemon, seconds: number): Promise<number> {
+  const pid = child.pid;
   const before = cpuSeconds(pid);
   await sleep(seconds * 1000);
   return (cpuSeconds(pid) - before) / seconds * 100;
@@ -86,8 +66,7 @@ export const operations: Scenario = {
     const dbMs = rounds.slice(1).sort((a, b) => a - b)[2] ?? 0;
 
     const port = await freePort();
-    const withHttp = await daemon(inst, { HTTP_PORT: String(port) });
-    ctx.cleanup.add('operations daemon', () => stop(withHttp));
+    const withHttp = await daemon(inst, ctx.cleanup, { HTTP_PORT: String(port) });
     const scrapes: number[] = [];
     for (let i = 0; i < 4; i += 1) {
       await sleep(5200); // past the figures' cache: every scrape measured here runs its queries
@@ -102,11 +81,10 @@ export const operations: Scenario = {
     const cachedMs = now() - t1;
     ctx.progress(`operations: idle CPU for ${idleS} s with HTTP, then ${idleS} s without`);
     const cpuWith = await idleCpu(withHttp, idleS);
-    await stop(withHttp);
-    const without = await daemon(inst, { HTTP_PORT: '0' });
-    ctx.cleanup.add('operations daemon without HTTP', () => stop(without));
+    await withHttp.stop();
+    const without = await daemon(inst, ctx.cleanup, { HTTP_PORT: '0' });
     const cpuWithout = await idleCpu(without, idleS);
-    await stop(without);
+    await without.stop();
 
     const figures: Figure[] = [
       { key: 'operations.scrape_ms', label: '/metrics scrape over HTTP, figures queried', value: scrapeMs, unit: 'ms', goal: { op: '<=', value: 500 } },
