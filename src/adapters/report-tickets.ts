@@ -45,25 +45,12 @@ async function select(db: Db, sql: string, bindings: Record<string, unknown>): P
   return ((await db.raw(sql, bindings)) as { rows: Raw[] }).rows.map(toRow);
 }
 
-/**
- * Every ticket open at `asOf`, the most urgent first (overdue, then by deadline, then oldest), with its level and
- * next deadline as they were at `asOf`: a deadline row settles when it fires or is voided, and the next level's row
- * appears when the previous one fires, so the row pending at `asOf` is the lowest one not settled by then.
- * Set-based on purpose: the open tickets are found once (two index ranges), then their events and deadlines are
- * each read in one pass and joined, instead of three lookups per ticket.
- */
-export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]> {
-  return (await reportRows<Raw>(db, `
-    with open as materialized (
+/** The tickets open at `asOf`: found once (two index ranges), then joined to their events and deadlines in one pass each. */
+const OPEN_AT = `open as materialized (
       select t.id, t.ref, t.subject, t.department_key, t.priority, t.owner_email, t.created_at, t.resolved_at,
         t.root_cause, t.preventive_measure, t.hold_since, t.hold_reason
       from tickets t
       where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
-    ), levels as (
-      select e.ticket_id, max((e.data->>'level')::int) level
-      from ticket_events e join open o on o.id = e.ticket_id
-      where e.kind = 'escalated' and e.created_at <= :asOf
-      group by e.ticket_id
     ), due as (
       select d.ticket_id,
         (array_agg(d.due_at order by d.level, d.seq desc) filter (where d.settled_at is null or d.settled_at > :asOf))[1] due_at,
@@ -71,12 +58,42 @@ export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]
       from deadlines d join open o on o.id = d.ticket_id
       where d.kind = 'escalate'
       group by d.ticket_id
+    )`;
+
+/**
+ * The `limit` most urgent tickets open at `asOf` (overdue, then by deadline, then oldest), with their level and next
+ * deadline as they were at `asOf`: a deadline row settles when it fires or is voided, and the next level's row
+ * appears when the previous one fires, so the row pending at `asOf` is the lowest one not settled by then.
+ */
+export async function openTickets(db: Db, asOf: Date, limit: number): Promise<ReportTicketRow[]> {
+  return (await reportRows<Raw>(db, `
+    with ${OPEN_AT}, levels as (
+      select e.ticket_id, max((e.data->>'level')::int) level
+      from ticket_events e join open o on o.id = e.ticket_id
+      where e.kind = 'escalated' and e.created_at <= :asOf
+      group by e.ticket_id
     )
     select o.id, o.ref, o.subject, o.department_key department, o.priority, o.owner_email owner, o.created_at, o.resolved_at,
       o.root_cause, o.preventive_measure, case when o.hold_since <= :asOf then o.hold_since end hold_since, o.hold_reason,
       coalesce(l.level, 0) level, d.due_at, d.first_due_at
     from open o left join levels l on l.ticket_id = o.id left join due d on d.ticket_id = o.id
-    order by d.due_at nulls last, o.created_at, o.id`, { asOf })).map(toRow);
+    order by d.due_at nulls last, o.created_at, o.id
+    limit :limit`, { asOf, limit })).map(toRow);
+}
+
+export interface OpenCount { department: string | null; open: number; overdue: number }
+
+/**
+ * How many tickets were open at `asOf` per department, and how many of them past their first deadline (on hold: as
+ * of when the hold began, the clock being stopped since), however many there are: the list above is cut short.
+ */
+export async function openTicketCounts(db: Db, asOf: Date): Promise<OpenCount[]> {
+  return await reportRows<OpenCount>(db, `
+    with ${OPEN_AT}
+    select o.department_key department, count(*)::int open,
+      (count(*) filter (where d.first_due_at < case when o.hold_since <= :asOf then o.hold_since else :asOf end))::int overdue
+    from open o left join due d on d.ticket_id = o.id
+    group by o.department_key`, { asOf });
 }
 
 export async function ticketsReceived(db: Db, from: Date, to: Date): Promise<ReportTicketRow[]> {

@@ -3,7 +3,7 @@
  * owner, level, time left or overdue — plus the tickets received and resolved on the report's day (Asia/Riyadh).
  * "Still open" and "time left" are as of the moment the report is built (`asOf`).
  */
-import { openTickets, ticketsReceived, ticketsResolved, type ReportTicketRow } from '../adapters/report-tickets.ts';
+import { openTicketCounts, openTickets, ticketsReceived, ticketsResolved, type ReportTicketRow } from '../adapters/report-tickets.ts';
 import { bars } from '../domain/report-chart.ts';
 import { toCsv } from '../domain/csv.ts';
 import { dualDate, type Locale } from '../domain/dates.ts';
@@ -13,8 +13,14 @@ import { periodInstants, type Period } from '../domain/report-period.ts';
 import { tracked, type Progress } from './report-progress.ts';
 import { departmentName, NONE, reportBase, type ReportDeps, type ReportModel, type ViewContext } from './report-view.ts';
 
-/** Open tickets listed in the email; the CSV attachment always has them all. */
+/** Open tickets listed in the email, the most urgent first; the CSV attachment has more. */
 export const DAILY_LIST_LIMIT = 200;
+/**
+ * Open tickets in the CSV attachment. Beyond it the counts still cover every ticket and the email says how many the
+ * file leaves out (the web desk lists them all): a backlog of 200,000 open tickets would otherwise put a 40 MB
+ * attachment in every reader's email and the daemon's memory.
+ */
+export const DAILY_CSV_LIMIT = 5000;
 
 function levelText(deps: ReportDeps, level: number, t: { priority: string | null; departmentKey: string | null }, locale: Locale): string {
   const department = t.departmentKey;
@@ -52,7 +58,8 @@ function nextText(nextLevel: number, left: number | null, locale: Locale): strin
 export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Date, progress?: Progress): Promise<(ctx: ViewContext) => ReportModel> {
   const { from, to } = periodInstants(period, deps.policy.timezone);
   const rows = await tracked({
-    open: openTickets(deps.db, asOf),
+    open: openTickets(deps.db, asOf, DAILY_CSV_LIMIT),
+    counts: openTicketCounts(deps.db, asOf),
     received: ticketsReceived(deps.db, from, to),
     resolved: ticketsResolved(deps.db, from, to),
   }, progress);
@@ -74,7 +81,8 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
       };
     });
     const perDept = new Map<string, number>();
-    for (const o of open) perDept.set(o.department, (perDept.get(o.department) ?? 0) + 1);
+    for (const c of rows.counts) perDept.set(departmentName(deps, c.department, locale), (perDept.get(departmentName(deps, c.department, locale)) ?? 0) + c.open);
+    const total = rows.counts.reduce((n, c) => n + c.open, 0);
     const ar = locale === 'ar';
     const header = ar
       ? ['القسم', 'المرجع', 'الموضوع', 'الإدارة', 'المسؤول', 'المستوى', 'العمر', 'التأخر عن المهلة', 'المستوى التالي', 'السبب الجذري', 'الإجراء الوقائي']
@@ -90,11 +98,12 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
     return {
       ...reportBase(deps, 'daily', period, asOf, ctx),
       counts: {
-        open: open.length, overdue: open.filter((o) => o.overdue).length,
+        open: total, overdue: rows.counts.reduce((n, c) => n + c.overdue, 0),
         received: rows.received.length, resolved: rows.resolved.length,
       },
       open: open.slice(0, DAILY_LIST_LIMIT),
       openMore: Math.max(0, open.length - DAILY_LIST_LIMIT),
+      csvMore: Math.max(0, total - open.length),
       chart: bars([...perDept].sort((a, b) => b[1] - a[1]).map(([name, n]) => ({ label: name, value: n }))),
       received: rows.received.map((r) => ({ ref: r.ref, subject: r.subject, department: dept(r) })),
       resolved: rows.resolved.map((r) => ({
