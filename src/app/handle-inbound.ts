@@ -34,10 +34,18 @@ export interface Handled {
   arrivedAt?: Date;
 }
 
-async function classifyStored(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, sender: string | null, arrivedAt: Date): Promise<Classification> {
+/** Messages handled earlier in the same batch: not yet recorded as done in the database, so counted here. */
+export interface EarlierInBatch {
+  /** Like countRecentFrom, over the batch's earlier messages. */
+  recentFrom(email: string, arrivedAt: Date, windowMs: number): number;
+}
+
+async function classifyStored(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, sender: string | null, arrivedAt: Date,
+  earlier: EarlierInBatch | undefined): Promise<Classification> {
   const referenced = [...mail.references, ...(mail.inReplyTo === null ? [] : [mail.inReplyTo])];
   const limit = deps.policy.inbound.rate_limit;
-  const recent = sender === null ? 0 : await countRecentFrom(tx, { id: row.id, email: sender, arrivedAt, windowMs: limit.per });
+  const recent = sender === null ? 0 : await countRecentFrom(tx, { id: row.id, email: sender, arrivedAt, windowMs: limit.per })
+    + (earlier?.recentFrom(sender, arrivedAt, limit.per) ?? 0);
   return classifyParsed(mail, {
     coreMailbox: deps.policy.core.mailbox,
     context: {
@@ -68,12 +76,12 @@ export async function quarantined(tx: Tx, deps: AppDeps, o: {
   };
 }
 
-export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail): Promise<Handled> {
+export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, earlier?: EarlierInBatch): Promise<Handled> {
   const arrivedAt = arrivalTime(mail.headers.get('received'), row.received_at);
   // A known person writing from one of their aliases acts as themselves.
   const sender = mail.from === null ? null : deps.directory.canonical(mail.from.email);
   const m: InboundMail = mail.from === null || sender === null ? mail : { ...mail, from: { ...mail.from, email: sender } };
-  const c = await classifyStored(tx, deps, row, mail, sender, arrivedAt);
+  const c = await classifyStored(tx, deps, row, mail, sender, arrivedAt, earlier);
   const done = (status: Handled['outcome']['status'], reason: string, ticketId: number | null, effects = noEffects(), kind: MailKind = c.kind): Handled =>
     ({ outcome: { status, kind, reason, ticketId }, effects, fromEmail: sender, arrivedAt });
   const quarantine = async (code: QuarantineCode, reason: string): Promise<Handled> =>
