@@ -42,6 +42,19 @@ export async function duplicateIds(tx: Tx, rows: readonly Pick<InboundRow, 'id' 
   return new Set(result.rows.map((r) => r.id));
 }
 
+/** countRecentFrom (inbound-store.ts) for many messages in one statement: by id, how many earlier messages each sender sent. */
+export async function countRecentFromMany(tx: Tx, asked: readonly { id: number; email: string; arrivedAt: Date }[], windowMs: number): Promise<Map<number, number>> {
+  if (asked.length === 0) return new Map();
+  const result = await tx.raw(`
+    select b.id, (
+      select count(*) from inbound_messages m
+      where m.from_email = b.email and m.id <> b.id and m.arrived_at > b.at - ? * interval '1 millisecond' and m.arrived_at <= b.at
+        and m.status in ('processed', 'quarantined') and m.kind is distinct from 'reply') as n
+    from jsonb_to_recordset(?::jsonb) as b(id int8, email text, at timestamptz)`,
+  [windowMs, JSON.stringify(asked.map((a) => ({ id: a.id, email: a.email, at: a.arrivedAt })))]) as { rows: { id: number; n: number }[] };
+  return new Map(result.rows.map((r) => [r.id, r.n]));
+}
+
 export interface FinishedInbound {
   id: number;
   status: Exclude<InboundStatus, 'pending'>;

@@ -4,14 +4,15 @@
  * commit. Each message still becomes exactly one outcome: when the batch fails, nothing of it is kept and the caller
  * takes its messages one at a time (ingest-message.ts), so only a bad message is quarantined.
  */
-import { claimInboundBatch, duplicateIds, finishInboundBatch, noteInboundAttempts, pendingRows, type FinishedInbound } from '../adapters/inbound-batch-store.ts';
-import type { InboundRow } from '../adapters/inbound-store.ts';
+import { claimInboundBatch, countRecentFromMany, duplicateIds, finishInboundBatch, noteInboundAttempts, pendingRows, type FinishedInbound } from '../adapters/inbound-batch-store.ts';
+import { countRecentFrom, type InboundRow } from '../adapters/inbound-store.ts';
 import { parseMail } from '../adapters/mail-parse.ts';
+import type { Tx } from '../adapters/ticket-store.ts';
 import type { InboundMail } from '../domain/mail.ts';
 import { isTransient, messageOf, TasaeedError } from '../errors.ts';
 import type { AppDeps } from './deps.ts';
 import { mergeEffects, noEffects, type Effects } from './effects.ts';
-import type { EarlierInBatch, Handled } from './handle-inbound.ts';
+import { senderOf, type EarlierInBatch, type Handled } from './handle-inbound.ts';
 import { handleStored, parsedWhole, type Outcome } from './handle-stored.ts';
 
 /** deadlock detected, serialization failure: the batch is taken one message at a time. */
@@ -42,6 +43,9 @@ class Earlier implements EarlierInBatch {
   readonly finished: FinishedInbound[] = [];
   private readonly rows: (Same & FinishedInbound)[] = [];
 
+  /** `counted`: what the database said for each message of the batch before the first was handled. */
+  constructor(private readonly tx: Tx, private readonly counted: ReadonlyMap<number, number>) {}
+
   add(row: InboundRow, h: Handled): void {
     const f: FinishedInbound = { id: row.id, ...h.outcome, fromEmail: h.fromEmail, arrivedAt: h.arrivedAt };
     this.finished.push(f);
@@ -55,13 +59,23 @@ class Earlier implements EarlierInBatch {
       && (e.sha256 === row.sha256 || (row.content_sha256 !== null && e.content_sha256 === row.content_sha256)));
   }
 
-  /** Like inbound-store.ts countRecentFrom, over the batch's earlier messages. */
-  recentFrom(email: string, arrivedAt: Date, windowMs: number): number {
-    const from = arrivedAt.getTime() - windowMs;
-    return this.rows.filter((e) => e.fromEmail === email && e.arrivedAt !== undefined && e.kind !== 'reply'
+  /** The database's count, and the batch's earlier messages that count the same way (inbound-store.ts countRecentFrom). */
+  async recentFrom(o: { id: number; email: string; arrivedAt: Date; windowMs: number }): Promise<number> {
+    const from = o.arrivedAt.getTime() - o.windowMs;
+    const inBatch = this.rows.filter((e) => e.fromEmail === o.email && e.arrivedAt !== undefined && e.kind !== 'reply'
       && (e.status === 'processed' || e.status === 'quarantined')
-      && e.arrivedAt.getTime() > from && e.arrivedAt.getTime() <= arrivedAt.getTime()).length;
+      && e.arrivedAt.getTime() > from && e.arrivedAt.getTime() <= o.arrivedAt.getTime()).length;
+    return (this.counted.get(o.id) ?? await countRecentFrom(this.tx, o)) + inBatch;
   }
+}
+
+/** The messages of the batch that have a sender, for counting what each sender sent before (the rate limit). */
+function senders(deps: AppDeps, rows: readonly InboundRow[], mails: ReadonlyMap<number, InboundMail>): { id: number; email: string; arrivedAt: Date }[] {
+  return rows.flatMap((row) => {
+    const mail = mails.get(row.id);
+    const s = mail === undefined ? undefined : senderOf(deps, row, mail);
+    return s?.sender === null || s === undefined ? [] : [{ id: row.id, email: s.sender, arrivedAt: s.arrivedAt }];
+  });
 }
 
 /** A batch that must be taken one message at a time; the reason is logged. */
@@ -86,7 +100,7 @@ export async function processBatch(deps: AppDeps, ids: readonly number[]): Promi
       // Bytes replaced since they were read (`quarantine retry` of a header-only message) wait for the next pass.
       const taken = rows.filter((r) => claimed.get(r.id) === r.sha256);
       const seen = await duplicateIds(tx, taken.filter((r) => mails.has(r.id)));
-      const earlier = new Earlier();
+      const earlier = new Earlier(tx, await countRecentFromMany(tx, senders(deps, taken, mails), deps.policy.inbound.rate_limit.per));
       const now = deps.clock.now();
       const done: Outcome[] = [];
       for (const row of taken) {
