@@ -81,20 +81,46 @@ function senders(deps: AppDeps, rows: readonly InboundRow[], mails: ReadonlyMap<
 /** A batch that must be taken one message at a time; the reason is logged. */
 export interface BatchFailed { failed: unknown }
 
+/** A batch read and parsed, ready for its transaction. */
+export interface ReadBatch {
+  ids: readonly number[];
+  rows: InboundRow[];
+  mails: Map<number, InboundMail>;
+}
+
+const failure = (deps: AppDeps, ids: readonly number[]) => async (err: unknown): Promise<BatchFailed> => {
+  if (!CONFLICT.has((err as { code?: string }).code ?? '') && isTransient(err)) {
+    await noteInboundAttempts(deps.db, ids, messageOf(err)).catch(() => undefined); // best effort: the server may be down
+    throw new TasaeedError('POSTGRES_UNAVAILABLE', `inbound messages ${String(ids[0])}–${String(ids.at(-1))} stay pending: ${messageOf(err)}`, { cause: err });
+  }
+  return { failed: err };
+};
+
 /**
- * Processes the pending rows among `ids` (in arrival order) in one transaction. Returns their outcomes (rows another
- * process holds are left out), or `failed` when the caller should take them one at a time. A transient failure
- * (PostgreSQL gone) leaves every row pending and throws a transient TasaeedError, as the single path does.
+ * Reads the pending rows among `ids` and parses them, outside any transaction (ingest-message.ts reads the next
+ * batch while this one commits). A transient failure throws a transient TasaeedError, as the single path does.
  */
-export async function processBatch(deps: AppDeps, ids: readonly number[]): Promise<Outcome[] | BatchFailed> {
-  let effects: Effects = noEffects();
-  let outcomes: Outcome[];
+export async function readBatch(deps: AppDeps, ids: readonly number[]): Promise<ReadBatch | BatchFailed> {
   try {
     const rows = await pendingRows(deps.db, ids);
-    if (rows.length === 0) return [];
-    // Parsed before the transaction opens, so it stays short.
     const mails = new Map<number, InboundMail>();
     for (const row of rows) if (parsedWhole(deps, row)) mails.set(row.id, await parseMail(row.raw));
+    return { ids, rows, mails };
+  } catch (err) {
+    return await failure(deps, ids)(err);
+  }
+}
+
+/**
+ * Processes a read batch (in arrival order) in one transaction. Returns its outcomes (rows another process holds
+ * are left out), or `failed` when the caller should take them one at a time. A transient failure (PostgreSQL gone)
+ * leaves every row pending and throws a transient TasaeedError, as the single path does.
+ */
+export async function commitBatch(deps: AppDeps, { ids, rows, mails }: ReadBatch): Promise<Outcome[] | BatchFailed> {
+  if (rows.length === 0) return [];
+  const effects: Effects = noEffects();
+  let outcomes: Outcome[];
+  try {
     outcomes = await deps.db.transaction(async (tx) => {
       const claimed = new Map((await claimInboundBatch(tx, rows.map((r) => r.id))).map((c) => [c.id, c.sha256]));
       // Bytes replaced since they were read (`quarantine retry` of a header-only message) wait for the next pass.
@@ -115,12 +141,7 @@ export async function processBatch(deps: AppDeps, ids: readonly number[]): Promi
       return done;
     });
   } catch (err) {
-    effects = noEffects();
-    if (!CONFLICT.has((err as { code?: string }).code ?? '') && isTransient(err)) {
-      await noteInboundAttempts(deps.db, ids, messageOf(err)).catch(() => undefined); // best effort: the server may be down
-      throw new TasaeedError('POSTGRES_UNAVAILABLE', `inbound messages ${String(ids[0])}–${String(ids.at(-1))} stay pending: ${messageOf(err)}`, { cause: err });
-    }
-    return { failed: err };
+    return await failure(deps, ids)(err);
   }
   for (const o of outcomes) deps.log.info({ inboundId: o.inboundId, kind: o.kind, ticketId: o.ticketId, reason: o.reason }, 'inbound processed');
   try {
@@ -130,4 +151,10 @@ export async function processBatch(deps: AppDeps, ids: readonly number[]): Promi
     deps.log.warn({ err, inboundIds: outcomes.map((o) => o.inboundId) }, 'could not queue effects now; the reconciler will');
   }
   return outcomes;
+}
+
+/** Reads and commits the pending rows among `ids` as one batch. */
+export async function processBatch(deps: AppDeps, ids: readonly number[]): Promise<Outcome[] | BatchFailed> {
+  const read = await readBatch(deps, ids);
+  return 'failed' in read ? read : await commitBatch(deps, read);
 }

@@ -8,7 +8,7 @@ import { isTransient, messageOf, TasaeedError } from '../errors.ts';
 import type { AppDeps } from './deps.ts';
 import { noEffects } from './effects.ts';
 import { handleStored, type Outcome } from './handle-stored.ts';
-import { BatchSize, CONFLICT, processBatch } from './ingest-batch.ts';
+import { BatchSize, commitBatch, CONFLICT, readBatch, type BatchFailed, type ReadBatch } from './ingest-batch.ts';
 
 export type { Outcome } from './handle-stored.ts';
 
@@ -61,8 +61,9 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
  * Processes every pending row in arrival order (at start, after a crash, and after each fetch), a batch per
  * transaction (ingest-batch.ts): one message when mail trickles in, more while a backlog waits. One batch at a time
  * on purpose: tickets get their references in the order their emails arrived, and the path is bound by CPU and
- * system calls, not by waiting on PostgreSQL. A failed batch is taken again one message at a time. A stop ends the
- * pass between two batches: the batch in its transaction finishes, the rest stays pending.
+ * system calls, not by waiting on PostgreSQL; the next batch is read and parsed while one commits. A failed batch
+ * is taken again one message at a time. A stop ends the pass between two batches: the batch in its transaction
+ * finishes, the rest stays pending.
  */
 export async function processPending(deps: AppDeps, signal?: AbortSignal, size = new BatchSize()): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
@@ -75,23 +76,33 @@ export async function processPending(deps: AppDeps, signal?: AbortSignal, size =
       return outcomes;
     }
     const before = outcomes.length;
-    for (let at = 0; at < ids.length;) {
-      if (stopped()) return outcomes; // a stop: the rest stays pending for the next start
+    let at = 0;
+    const take = (): { ids: number[]; read: Promise<ReadBatch | BatchFailed> } | undefined => {
+      if (at >= ids.length) return undefined;
       const batch = ids.slice(at, at + size.next);
       at += batch.length;
-      const done = await processBatch(deps, batch);
+      const read = readBatch(deps, batch);
+      read.catch(() => undefined); // awaited below; a stop may leave it unread
+      return { ids: batch, read };
+    };
+    for (let current = take(); current !== undefined;) {
+      if (stopped()) return outcomes; // a stop: the rest stays pending for the next start
+      const ready = await current.read;
+      if (at < ids.length) size.more();
+      const following = take(); // read and parsed while this batch's transaction runs
+      const done = 'failed' in ready ? ready : await commitBatch(deps, ready);
       if (Array.isArray(done)) {
         outcomes.push(...done);
-        if (at < ids.length) size.more();
-        continue;
+      } else {
+        deps.log.warn({ err: done.failed, inboundIds: current.ids }, 'batch failed; taking its messages one at a time');
+        size.failed();
+        for (const id of current.ids) {
+          if (stopped()) return outcomes;
+          const o = await processInbound(deps, id);
+          if (o !== undefined) outcomes.push(o);
+        }
       }
-      deps.log.warn({ err: done.failed, inboundIds: batch }, 'batch failed; taking its messages one at a time');
-      size.failed();
-      for (const id of batch) {
-        if (stopped()) return outcomes;
-        const o = await processInbound(deps, id);
-        if (o !== undefined) outcomes.push(o);
-      }
+      current = following;
     }
     if (outcomes.length === before) return outcomes; // the rest is held by another process
   }
