@@ -145,11 +145,6 @@ export async function finishInbound(tx: Tx, id: number, at: Date, outcome: {
   });
 }
 
-/** Counts a transient failure on a row that stays pending (shown by `status`). */
-export async function noteInboundAttempt(tx: Tx, id: number, error: string): Promise<void> {
-  await tx('inbound_messages').where({ id, status: 'pending' }).update({ attempts: tx.raw('attempts + 1'), last_error: error.slice(0, 2000) });
-}
-
 export async function pendingInboundIds(tx: Tx, limit = 1000): Promise<number[]> {
   const rows = await tx('inbound_messages').where({ status: 'pending' }).orderBy('id').limit(limit).select('id') as { id: number }[];
   return rows.map((r) => r.id);

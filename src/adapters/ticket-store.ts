@@ -43,15 +43,54 @@ export interface NewTicket {
   at: Date;
 }
 
-export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
-  const [row] = await tx<TicketRow>('tickets').insert({
+function ticketRow(t: NewTicket): Partial<TicketRow> {
+  return {
     subject: t.subject, description: t.description, department_key: t.departmentKey, routed_via: t.routedVia,
     status: t.departmentKey === null ? 'triage' : 'open', originator_email: t.originatorEmail,
     originator_name: t.originatorName, thread_message_id: t.threadMessageId, created_at: t.at, updated_at: t.at,
     priority: t.priority, customer_email: t.customerEmail, customer_direction: t.customerDirection,
-  }).returning('*');
+  };
+}
+
+export async function insertTicket(tx: Tx, t: NewTicket): Promise<Ticket> {
+  const [row] = await tx<TicketRow>('tickets').insert(ticketRow(t)).returning('*');
   if (row === undefined) throw new Error('insert into tickets returned no row');
   return toTicket(row);
+}
+
+/** A row of `deadlines` for a ticket inserted in the same statement (its id comes from the sequence). */
+export interface NewTimerRow {
+  kind: string; level: number; seq: number; dueAt: Date; data?: Record<string, unknown> | undefined;
+}
+
+/**
+ * A new ticket with its first event, its thread Message-IDs and its timer rows, in one round trip: each insert takes
+ * the ticket's id from the one before it in the same statement. Returns the ticket and the event's id.
+ */
+export async function insertOpenedTicket(tx: Tx, t: NewTicket, o: {
+  event: { kind: EventKind; actor: string | null; inboundId: number | null; data: Record<string, unknown> };
+  threadIds: readonly (string | null)[];
+  timers: readonly NewTimerRow[];
+}): Promise<{ ticket: Ticket; eventId: number }> {
+  const insert = tx('tickets').insert(ticketRow(t)).returning('*').toSQL();
+  const threadIds = [...new Set(o.threadIds.filter((m): m is string => m !== null && m !== ''))];
+  const timers = o.timers.map((d) => ({ kind: d.kind, level: d.level, seq: d.seq, due_at: d.dueAt, data: d.data ?? {} }));
+  const result = await tx.raw(`
+    with t as (${insert.sql}),
+    e as (insert into ticket_events (ticket_id, kind, actor, inbound_id, data, created_at)
+          select t.id, ?::text, ?::text, ?::int8, ?::jsonb, ?::timestamptz from t returning id),
+    m as (insert into thread_messages (message_id, ticket_id) select x.id, t.id from t, jsonb_array_elements_text(?::jsonb) as x(id)
+          on conflict (message_id) do nothing),
+    d as (insert into deadlines (ticket_id, kind, level, seq, due_at, data)
+          select t.id, p.kind, p.level, p.seq, p.due_at, p.data
+          from t, jsonb_to_recordset(?::jsonb) as p(kind text, level int, seq int, due_at timestamptz, data jsonb)
+          on conflict (ticket_id, kind, level, seq) do nothing)
+    select t.*, e.id as event_id from t, e`,
+  [...insert.bindings, o.event.kind, o.event.actor, o.event.inboundId, JSON.stringify(o.event.data), t.at,
+    JSON.stringify(threadIds), JSON.stringify(timers)]) as { rows: (TicketRow & { event_id: number })[] };
+  const row = result.rows[0];
+  if (row === undefined) throw new Error('insert into tickets returned no row');
+  return { ticket: toTicket(row), eventId: row.event_id };
 }
 
 export async function loadTicket(tx: Tx, id: number, lock = false): Promise<Ticket | undefined> {

@@ -34,10 +34,26 @@ export interface Handled {
   arrivedAt?: Date;
 }
 
-async function classifyStored(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, sender: string | null, arrivedAt: Date): Promise<Classification> {
+/** Who sent a message (a known person's alias counts as themselves) and when it arrived. */
+export function senderOf(deps: AppDeps, row: Pick<InboundRow, 'received_at'>, mail: InboundMail): { sender: string | null; arrivedAt: Date } {
+  return {
+    arrivedAt: arrivalTime(mail.headers.get('received'), row.received_at),
+    sender: mail.from === null ? null : deps.directory.canonical(mail.from.email),
+  };
+}
+
+/** What a batch knows of its messages' senders (ingest-batch.ts): counted for the whole batch at once. */
+export interface EarlierInBatch {
+  /** What countRecentFrom would say if the batch's earlier messages were already recorded as done. */
+  recentFrom(o: { id: number; email: string; arrivedAt: Date; windowMs: number }): Promise<number> | number;
+}
+
+async function classifyStored(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, sender: string | null, arrivedAt: Date,
+  earlier: EarlierInBatch | undefined): Promise<Classification> {
   const referenced = [...mail.references, ...(mail.inReplyTo === null ? [] : [mail.inReplyTo])];
   const limit = deps.policy.inbound.rate_limit;
-  const recent = sender === null ? 0 : await countRecentFrom(tx, { id: row.id, email: sender, arrivedAt, windowMs: limit.per });
+  const asked = { id: row.id, email: sender ?? '', arrivedAt, windowMs: limit.per };
+  const recent = sender === null ? 0 : await (earlier === undefined ? countRecentFrom(tx, asked) : earlier.recentFrom(asked));
   return classifyParsed(mail, {
     coreMailbox: deps.policy.core.mailbox,
     context: {
@@ -68,12 +84,11 @@ export async function quarantined(tx: Tx, deps: AppDeps, o: {
   };
 }
 
-export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail): Promise<Handled> {
-  const arrivedAt = arrivalTime(mail.headers.get('received'), row.received_at);
+export async function handleInbound(tx: Tx, deps: AppDeps, row: InboundRow, mail: InboundMail, earlier?: EarlierInBatch): Promise<Handled> {
   // A known person writing from one of their aliases acts as themselves.
-  const sender = mail.from === null ? null : deps.directory.canonical(mail.from.email);
+  const { sender, arrivedAt } = senderOf(deps, row, mail);
   const m: InboundMail = mail.from === null || sender === null ? mail : { ...mail, from: { ...mail.from, email: sender } };
-  const c = await classifyStored(tx, deps, row, mail, sender, arrivedAt);
+  const c = await classifyStored(tx, deps, row, mail, sender, arrivedAt, earlier);
   const done = (status: Handled['outcome']['status'], reason: string, ticketId: number | null, effects = noEffects(), kind: MailKind = c.kind): Handled =>
     ({ outcome: { status, kind, reason, ticketId }, effects, fromEmail: sender, arrivedAt });
   const quarantine = async (code: QuarantineCode, reason: string): Promise<Handled> =>

@@ -2,34 +2,15 @@
  * Turns one stored inbound message into exactly one recorded outcome, in one transaction:
  * a new ticket, a change to a ticket, a recorded auto-reply/bounce/loop, a duplicate, or a quarantine row.
  */
-import { claimInbound, finishInbound, isDuplicate, noteInboundAttempt, pendingInboundIds, storeRaw, type InboundRow, type RawMessage } from '../adapters/inbound-store.ts';
-import { parseMail } from '../adapters/mail-parse.ts';
-import type { Tx } from '../adapters/ticket-store.ts';
-import type { MailKind } from '../domain/classify.ts';
+import { noteInboundAttempts } from '../adapters/inbound-batch-store.ts';
+import { claimInbound, finishInbound, isDuplicate, pendingInboundIds, storeRaw, type RawMessage } from '../adapters/inbound-store.ts';
 import { isTransient, messageOf, TasaeedError } from '../errors.ts';
-import { headerEnd } from '../domain/mail-sanity.ts';
-import { oversize } from './classify-file.ts';
 import type { AppDeps } from './deps.ts';
 import { noEffects } from './effects.ts';
-import { handleInbound, quarantined, type Handled } from './handle-inbound.ts';
+import { handleStored, type Outcome } from './handle-stored.ts';
+import { BatchSize, commitBatch, CONFLICT, readBatch, type BatchFailed, type ReadBatch } from './ingest-batch.ts';
 
-export interface Outcome {
-  inboundId: number;
-  status: 'processed' | 'quarantined' | 'duplicate';
-  kind: MailKind | 'duplicate' | 'report_reply';
-  reason: string;
-  ticketId: number | null;
-}
-
-/** An over-size message is not parsed; its header section alone says who to tell. */
-async function tooLarge(tx: Tx, deps: AppDeps, row: InboundRow, reason: string): Promise<Handled> {
-  const end = headerEnd(row.raw);
-  const head = await parseMail(Buffer.concat([row.raw.subarray(0, end === -1 ? Math.min(row.raw.length, 65_536) : end), Buffer.from('\r\n\r\n')]));
-  const from = head.from === null ? null : deps.directory.canonical(head.from.email);
-  return await quarantined(tx, deps, { inboundId: row.id, code: 'too_large', reason, from, subject: head.subject });
-}
-
-const CONFLICT = new Set(['40P01', '40001']); // deadlock detected, serialization failure: retry at once
+export type { Outcome } from './handle-stored.ts';
 
 /**
  * Processes one pending inbound row; returns undefined when another worker has it or it is already done.
@@ -45,17 +26,7 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
       const row = await claimInbound(tx, inboundId);
       if (row === undefined) return undefined;
       const now = deps.clock.now();
-      let handled: Handled;
-      const big = oversize(row.size, deps.maxMessageBytes);
-      if (big !== undefined || !row.body_kept) {
-        // A header section kept alone stays quarantined until `quarantine retry` fetches the whole message.
-        handled = await tooLarge(tx, deps, row, big?.reason ?? `only the header section of this ${row.size}-byte message was kept`);
-      } else if (await isDuplicate(tx, row)) {
-        handled = { outcome: { status: 'duplicate', kind: 'duplicate', ticketId: null,
-          reason: `the same message (${row.message_id ?? ''}) was already processed` }, effects: noEffects() };
-      } else {
-        handled = await handleInbound(tx, deps, row, await parseMail(row.raw));
-      }
+      const handled = await handleStored(tx, deps, row, { duplicate: () => isDuplicate(tx, row) });
       await finishInbound(tx, row.id, now, { ...handled.outcome, fromEmail: handled.fromEmail, arrivedAt: handled.arrivedAt });
       effects = handled.effects;
       return { inboundId: row.id, ...handled.outcome };
@@ -63,7 +34,7 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
   } catch (err) {
     if (attempt < 3 && CONFLICT.has((err as { code?: string }).code ?? '')) return await processInbound(deps, inboundId, attempt + 1);
     if (isTransient(err)) {
-      await noteInboundAttempt(deps.db, inboundId, messageOf(err)).catch(() => undefined); // best effort: the server may be down
+      await noteInboundAttempts(deps.db, [inboundId], messageOf(err)).catch(() => undefined); // best effort: the server may be down
       throw new TasaeedError('POSTGRES_UNAVAILABLE', `inbound message ${String(inboundId)} stays pending: ${messageOf(err)}`, { cause: err });
     }
     const reason = `processing failed: ${messageOf(err)}`;
@@ -87,22 +58,51 @@ export async function processInbound(deps: AppDeps, inboundId: number, attempt =
 }
 
 /**
- * Processes every pending row in arrival order (at start, after a crash, and after each fetch). One at a time on
- * purpose: tickets get their references in the order their emails arrived, and measuring showed no gain from
- * parallel transactions on this path (it is bound by CPU and system calls, not by waiting on PostgreSQL).
+ * Processes every pending row in arrival order (at start, after a crash, and after each fetch), a batch per
+ * transaction (ingest-batch.ts): one message when mail trickles in, more while a backlog waits. One batch at a time
+ * on purpose: tickets get their references in the order their emails arrived, and the path is bound by CPU and
+ * system calls, not by waiting on PostgreSQL; the next batch is read and parsed while one commits. A failed batch
+ * is taken again one message at a time. A stop ends the pass between two batches: the batch in its transaction
+ * finishes, the rest stays pending.
  */
-export async function processPending(deps: AppDeps, signal?: AbortSignal): Promise<Outcome[]> {
+export async function processPending(deps: AppDeps, signal?: AbortSignal, size = new BatchSize()): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const stopped = (): boolean => signal?.aborted === true;
   for (;;) {
     if (stopped()) return outcomes;
     const ids = await pendingInboundIds(deps.db, 500);
-    if (ids.length === 0) return outcomes;
+    if (ids.length === 0) {
+      size.idle();
+      return outcomes;
+    }
     const before = outcomes.length;
-    for (const id of ids) {
+    let at = 0;
+    const take = (): { ids: number[]; read: Promise<ReadBatch | BatchFailed> } | undefined => {
+      if (at >= ids.length) return undefined;
+      const batch = ids.slice(at, at + size.next);
+      at += batch.length;
+      const read = readBatch(deps, batch);
+      read.catch(() => undefined); // awaited below; a stop may leave it unread
+      return { ids: batch, read };
+    };
+    for (let current = take(); current !== undefined;) {
       if (stopped()) return outcomes; // a stop: the rest stays pending for the next start
-      const o = await processInbound(deps, id);
-      if (o !== undefined) outcomes.push(o);
+      const ready = await current.read;
+      if (at < ids.length) size.more();
+      const following = take(); // read and parsed while this batch's transaction runs
+      const done = 'failed' in ready ? ready : await commitBatch(deps, ready);
+      if (Array.isArray(done)) {
+        outcomes.push(...done);
+      } else {
+        deps.log.warn({ err: done.failed, inboundIds: current.ids }, 'batch failed; taking its messages one at a time');
+        size.failed();
+        for (const id of current.ids) {
+          if (stopped()) return outcomes;
+          const o = await processInbound(deps, id);
+          if (o !== undefined) outcomes.push(o);
+        }
+      }
+      current = following;
     }
     if (outcomes.length === before) return outcomes; // the rest is held by another process
   }

@@ -1,5 +1,5 @@
 /** A new escalation: ticket, first event, copy to the head (or triage to Core), acknowledgement, level-1 deadline. */
-import { addEvent, addThreadIds, insertTicket, type Tx } from '../adapters/ticket-store.ts';
+import { insertOpenedTicket, type Tx } from '../adapters/ticket-store.ts';
 import { NO_TICKET } from '../domain/directory.ts';
 import { businessTimeBetween } from '../domain/business-calendar.ts';
 import { firstDeadline, ladderLevel, priorityOf } from '../domain/escalation-ladder.ts';
@@ -12,7 +12,7 @@ import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 import type { Effects } from './effects.ts';
 import { notifyAll, type Notice } from './notify.ts';
-import { planCustomerUpdate, planEscalation } from './ticket-timers.ts';
+import { firstTimers, ofTicket } from './ticket-timers.ts';
 
 const MAX_DESCRIPTION = 20_000;
 
@@ -47,7 +47,7 @@ export async function openTicket(
   const route = routeMail(deps.policy, mail);
   const priority = detectPriority(deps.policy, mail.subject, mail.text);
   const customer = customerFacts(mail.text);
-  const ticket = await insertTicket(tx, {
+  const fields = {
     subject: mail.subject.trim() === '' ? '(بلا موضوع)' : mail.subject.trim(),
     description: mail.text.trim().slice(0, MAX_DESCRIPTION),
     departmentKey: route?.departmentKey ?? null,
@@ -59,22 +59,24 @@ export async function openTicket(
     customerEmail: customer.email,
     customerDirection: customer.direction,
     at: now,
-  });
-  const deadline = firstDeadline(deps.policy, ticket, now);
-  const timers = [
-    ...await planEscalation(tx, deps, ticket, 1, now, deadline.dueAt, true),
-    ...await planCustomerUpdate(tx, deps, ticket, now, true),
-  ];
-  await addThreadIds(tx, ticket.id, [mail.messageId]);
-  const dept = deps.directory.department(ticket.departmentKey);
-  const eventId = await addEvent(tx, {
-    ticketId: ticket.id, kind: 'created', actor: from.email, inboundId, at: now,
-    data: {
-      department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null,
-      priority: ticket.priority, priorityMatched: priority.matched, customer: customer.email, direction: customer.direction,
-      ...links,
+  };
+  const deadline = firstDeadline(deps.policy, fields, now);
+  const plans = firstTimers(deps, { ...fields, status: 'open' }, now, deadline.dueAt);
+  const dept = deps.directory.department(fields.departmentKey);
+  // The ticket, its first event, its thread and its timers in one statement.
+  const { ticket, eventId } = await insertOpenedTicket(tx, fields, {
+    event: {
+      kind: 'created', actor: from.email, inboundId,
+      data: {
+        department: dept?.name.ar ?? null, departmentKey: dept?.key ?? null, via: route?.via ?? null, matched: route?.matched ?? null,
+        priority: fields.priority, priorityMatched: priority.matched, customer: customer.email, direction: customer.direction,
+        ...links,
+      },
     },
+    threadIds: [mail.messageId],
+    timers: plans,
   });
+  const timers = ofTicket(ticket.id, plans);
 
   const sender = deps.directory.recipient(from.email);
   // The copy (or the routing request to Core) and the acknowledgement, in one statement.

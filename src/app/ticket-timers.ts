@@ -10,18 +10,38 @@ import type { Timer } from '../domain/timer.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { AppDeps } from './deps.ts';
 
+/** A timer of a ticket whose id is not known yet (one being inserted in the same statement). */
+export type TimerPlan = Omit<Timer, 'ticketId'>;
+
+export const ofTicket = (ticketId: number, plans: readonly TimerPlan[]): Timer[] => plans.map((p) => ({ ...p, ticketId }));
+
+function escalationPlan(deps: AppDeps, priority: string | null, level: number, start: Date, dueAt: Date, seq: number, reminderSeq: number): TimerPlan[] {
+  const timers: TimerPlan[] = [{ kind: 'escalate', level, seq, dueAt }];
+  if (level === 1) {
+    reminderTimes(deps.policy, priority, start, dueAt).forEach((r, i) => {
+      timers.push({ kind: 'remind', level, seq: reminderSeq + i, dueAt: r.at, data: { percent: r.percent, dueAt: dueAt.toISOString() } });
+    });
+  }
+  return timers;
+}
+
+function customerUpdatePlan(deps: AppDeps, ticket: Pick<Ticket, 'customerEmail' | 'status'>, from: Date, seq: number): TimerPlan[] {
+  if (ticket.customerEmail === null || !deps.policy.customer_updates.enabled || ticket.status === 'resolved') return [];
+  return [{ kind: 'customer_update', level: 0, seq, dueAt: customerUpdateDue(deps.policy, from) }];
+}
+
+/** A new ticket's timers (it has none yet, so every seq starts at 0): level-1 escalation, reminders, customer update. */
+export function firstTimers(deps: AppDeps, ticket: Pick<Ticket, 'priority' | 'customerEmail' | 'status'>, start: Date, dueAt: Date): TimerPlan[] {
+  return [...escalationPlan(deps, ticket.priority, 1, start, dueAt, 0, 0), ...customerUpdatePlan(deps, ticket, start, 0)];
+}
+
 /** The escalation to `level` at `dueAt`, plus (before level 1) the reminders counted from `start`. */
 export async function planEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, start: Date, dueAt: Date,
   /** A ticket created in this transaction has no timers yet: its seqs start at 0 without asking. */
   fresh = false): Promise<Timer[]> {
   const seq = fresh ? 0 : await nextSeq(tx, ticket.id, 'escalate', level);
-  const timers: Timer[] = [{ kind: 'escalate', ticketId: ticket.id, level, seq, dueAt }];
-  if (level === 1) {
-    const reminderSeq = fresh ? 0 : await nextSeq(tx, ticket.id, 'remind', level);
-    reminderTimes(deps.policy, ticket.priority, start, dueAt).forEach((r, i) => {
-      timers.push({ kind: 'remind', ticketId: ticket.id, level, seq: reminderSeq + i, dueAt: r.at, data: { percent: r.percent, dueAt: dueAt.toISOString() } });
-    });
-  }
+  const reminderSeq = fresh || level !== 1 ? 0 : await nextSeq(tx, ticket.id, 'remind', level);
+  const timers = ofTicket(ticket.id, escalationPlan(deps, ticket.priority, level, start, dueAt, seq, reminderSeq));
   await addTimers(tx, timers);
   return timers;
 }
@@ -34,9 +54,9 @@ export async function replanEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, du
 
 /** The next periodic update to the customer (step 10), when the ticket has a customer and updates are on. */
 export async function planCustomerUpdate(tx: Tx, deps: AppDeps, ticket: Ticket, from: Date, fresh = false): Promise<Timer[]> {
-  if (ticket.customerEmail === null || !deps.policy.customer_updates.enabled || ticket.status === 'resolved') return [];
+  if (customerUpdatePlan(deps, ticket, from, 0).length === 0) return [];
   const seq = fresh ? 0 : await nextSeq(tx, ticket.id, 'customer_update', 0);
-  const timers: Timer[] = [{ kind: 'customer_update', ticketId: ticket.id, level: 0, seq, dueAt: customerUpdateDue(deps.policy, from) }];
+  const timers = ofTicket(ticket.id, customerUpdatePlan(deps, ticket, from, seq));
   await addTimers(tx, timers);
   return timers;
 }

@@ -5,6 +5,7 @@
  */
 import type { ServiceHealth } from '../adapters/service-health.ts';
 import type { AppDeps } from '../app/deps.ts';
+import { BatchSize } from '../app/ingest-batch.ts';
 import { processPending, type Outcome } from '../app/ingest-message.ts';
 import { backoffDelay } from '../domain/backoff.ts';
 import { isTransient } from '../errors.ts';
@@ -20,6 +21,8 @@ export class IngestDriver {
   private failures = 0;
   private retry: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
+  /** Kept across passes: a backlog arriving chunk by chunk keeps its batch size. */
+  private readonly batchSize = new BatchSize();
 
   constructor(private readonly deps: AppDeps, private readonly health: ServiceHealth, private readonly maxDelayMs = 30_000) {}
 
@@ -39,7 +42,7 @@ export class IngestDriver {
     do {
       this.again = false;
       try {
-        const outcomes = await processPending(this.deps, this.stopping.signal);
+        const outcomes = await processPending(this.deps, this.stopping.signal, this.batchSize);
         this.failures = 0;
         if (outcomes.length > 0 && this.observer !== undefined) {
           await this.observer(outcomes).catch((err: unknown) => { this.deps.log.warn({ err }, 'could not record inbound metrics'); });
@@ -68,7 +71,7 @@ export class IngestDriver {
     }, backoffDelay(this.failures, 500, this.maxDelayMs));
   }
 
-  /** Stops between two messages: the one in its transaction finishes, the rest stays pending. */
+  /** Stops between two batches: the batch in its transaction finishes, the rest stays pending. */
   async stop(): Promise<void> {
     this.stopping.abort();
     if (this.retry !== undefined) clearTimeout(this.retry);
