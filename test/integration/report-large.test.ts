@@ -43,7 +43,7 @@ describe(`daily report with ${String(OPEN)} tickets open`, () => {
     expect(m.counts).toMatchObject({ open: OPEN, overdue: OPEN - 90 });
     const finance = Math.floor(OPEN / 3) * 2 + (OPEN % 3);
     expect((m.chart as { label: string; value: number }[]).map((b) => [b.label, b.value])).toEqual([['المالية', finance], ['العمليات', OPEN - finance]]);
-    const csv = String(m.csv).split('\r\n').filter((l) => l !== '');
+    const csv = (m.csv as string).split('\r\n').filter((l) => l !== '');
     const open = csv.filter((l) => l.startsWith('مفتوحة,'));
     expect(open).toHaveLength(DAILY_CSV_LIMIT);
     // the most urgent first: the oldest deadline, i.e. the ticket created first
