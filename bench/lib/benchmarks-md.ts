@@ -27,9 +27,9 @@ export function renderMarkdown(results: readonly ScenarioResult[]): string {
   const machines = [...new Set(results.map((r) => machineText(r.machine)))];
   const rows = results.flatMap((r) => r.figures.map((f) => [
     r.scenario, f.label, num(f.value, f.unit), goalText(f), floorText(f), ratioText(f), metText(f),
-    r.date.slice(0, 10), `M${machines.indexOf(machineText(r.machine)) + 1}`,
+    r.postgres ?? '—', r.date.slice(0, 10), `M${machines.indexOf(machineText(r.machine)) + 1}`,
   ]));
-  const header = ['scenario', 'figure', 'value', 'goal', 'floor (same run)', 'ratio to floor', 'met?', 'date', 'machine'];
+  const header = ['scenario', 'figure', 'value', 'goal', 'floor (same run)', 'ratio to floor', 'met?', 'PostgreSQL', 'date', 'machine'];
   const table = [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.map(cell).join(' | ')} |`);
   const details = results.map((r) => {
     const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : v}`).join(', ');
@@ -44,6 +44,9 @@ export function renderMarkdown(results: readonly ScenarioResult[]): string {
     'Measured by `npm run bench` on private PostgreSQL, Redis and Dovecot instances on loopback, with tasaeed\'s',
     'pipeline in the same process (the memory scenario runs `tasaeed start` as a child and samples its RSS).',
     'Each floor is the limit of one of tasaeed\'s parts, measured in the same run; `ratio to floor` is value ÷ floor.',
+    'The PostgreSQL column says how the database ran: `durable` is fsync, synchronous_commit and full_page_writes on,',
+    'on this machine\'s disk; `—` is a scenario without PostgreSQL or a result from before the bench recorded it',
+    '(those ran with fsync off).',
     '',
     ...table,
     '',

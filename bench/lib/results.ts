@@ -29,6 +29,8 @@ export interface ScenarioResult {
   mode: 'full' | 'quick';
   date: string;
   machine: Machine;
+  /** How the bench's PostgreSQL ran (absent for scenarios that use no services, and in results from before it was recorded). */
+  postgres?: 'durable' | 'fsync off';
   params: Record<string, string | number>;
   figures: Figure[];
   notes: string[];
@@ -101,7 +103,8 @@ export function figureRow(f: Figure): string[] {
 
 export function scenarioText(r: ScenarioResult): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : v}`).join(', ');
-  const head = `== ${r.scenario}: ${r.title} (${r.mode}; ${params}; ${num(r.elapsedMs / 1000)} s)`;
+  const pg = r.postgres === undefined ? '' : `PostgreSQL ${r.postgres}; `;
+  const head = `== ${r.scenario}: ${r.title} (${r.mode}; ${pg}${params}; ${num(r.elapsedMs / 1000)} s)`;
   const notes = r.notes.map((n) => `   · ${n}`);
   return [head, textTable(FIGURE_COLUMNS, r.figures.map(figureRow)), ...notes, ''].join('\n');
 }

@@ -83,7 +83,6 @@ export const ingest: Scenario = {
       notes: [
         `outcomes: ${Object.entries(result).map(([k, v]) => `${k} ${v}`).join(', ')}; ${outbox} outbox rows queued`,
         'the backlog is APPENDed first, then the listener starts (connect, SELECT, SEARCH, FETCH in chunks, store, process); workers are off so the queues only fill',
-        'PostgreSQL runs with fsync=off, synchronous_commit=off (scripts/services.ts): the disk is not measured',
       ],
     };
   },

@@ -69,7 +69,15 @@ async function clearLeftovers(name: string): Promise<void> {
   await removeInstanceFiles({ id: '', name, dir: target });
 }
 
-export async function startServices(opts: { name: string; mailboxes: readonly string[]; password: string }): Promise<RunningServices> {
+export interface ServiceOptions {
+  name: string;
+  mailboxes: readonly string[];
+  password: string;
+  /** PostgreSQL flushes every commit to disk (the bench's headline figures); tests leave it off. */
+  durable?: boolean;
+}
+
+export async function startServices(opts: ServiceOptions): Promise<RunningServices> {
   const name = checkName(opts.name);
   const password = checkPassword(opts.password);
   const mailboxes = normalizeMailboxes(opts.mailboxes);
@@ -106,7 +114,7 @@ export async function startServices(opts: { name: string; mailboxes: readonly st
       return result;
     };
     const [pg, redis, dovecot] = await Promise.allSettled([
-      timed('postgres', () => startPostgres(dir, recorder('postgres'))),
+      timed('postgres', () => startPostgres(dir, recorder('postgres'), opts.durable === true)),
       timed('redis', () => startRedis(dir, recorder('redis'))),
       timed('dovecot', () => startDovecot(dir, name, mailboxes, password, recorder('dovecot'))),
     ]);

@@ -17,8 +17,12 @@ function runAsPostgres(cmd: string, args: readonly string[], opts: RunOptions): 
   return isRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], opts) : run(cmd, args, opts);
 }
 
-/** Returns the port it listens on. */
-export async function startPostgres(dir: string, record: RecordPid): Promise<number> {
+/**
+ * Returns the port it listens on. Tests run without flushing to disk (their data is thrown away); `durable` keeps
+ * PostgreSQL's defaults — fsync, synchronous_commit and full_page_writes on — as anyone runs the database their
+ * escalations live in, for the bench's headline figures.
+ */
+export async function startPostgres(dir: string, record: RecordPid, durable = false): Promise<number> {
   const bin = findPostgresBin();
   if (bin === undefined) throw new ServiceError('postgres', 'no /usr/lib/postgresql/<version>/bin (apt-get install -y postgresql)');
   const p = paths(dir);
@@ -34,9 +38,7 @@ export async function startPostgres(dir: string, record: RecordPid): Promise<num
   const settings = {
     listen_addresses: `'${LOOPBACK}'`,
     unix_socket_directories: `'${p.pgSocket}'`,
-    fsync: 'off',
-    synchronous_commit: 'off',
-    full_page_writes: 'off',
+    ...(durable ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
     max_connections: '200',
     shared_buffers: '256MB',
   };

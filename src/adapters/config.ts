@@ -35,6 +35,9 @@ const schema = z.object({
   SMTP_LMTP: bool.default(false),
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
+  /** Connections the sender keeps open to the mail server at most, and emails sent over one before it is renewed. */
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(100),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tasaeed'),
   RECONCILE_EVERY: duration('60s'),
   INBOUND_AUTH: z.enum(['off', 'monitor', 'enforce']).default('off'),

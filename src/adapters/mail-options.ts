@@ -5,7 +5,7 @@
 import type { Config } from './config.ts';
 import type { ImapOptions } from './imap.ts';
 import { imapConnector, smtpTransportOptions } from './mail-connection.ts';
-import type { MailerOptions } from './mailer.ts';
+import type { MailerOptions, MailerPool } from './mailer.ts';
 import type { TokenCache } from './oauth/token-cache.ts';
 
 export const imapOptions = (c: Config, tokens: TokenCache | undefined): ImapOptions => ({
@@ -13,3 +13,5 @@ export const imapOptions = (c: Config, tokens: TokenCache | undefined): ImapOpti
 });
 
 export const smtpOptions = (c: Config, tokens: TokenCache | undefined): MailerOptions => smtpTransportOptions(c, tokens);
+
+export const smtpPool = (c: Config): MailerPool => ({ maxConnections: c.SMTP_MAX_CONNECTIONS, maxMessages: c.SMTP_MAX_MESSAGES });

@@ -1,5 +1,6 @@
 /** Sends email through SMTP or LMTP with nodemailer. */
 import nodemailer from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { causeCode, isTransient, messageOf, TasaeedError } from '../errors.ts';
 import { smtpTlsProblem } from './mail-connection.ts';
@@ -32,9 +33,21 @@ export interface Mailer {
 /** Host, port, TLS and sign-in, from `smtpTransportOptions` (mail-connection.ts). */
 export type MailerOptions = SMTPTransport.Options;
 
-export function createMailer(options: MailerOptions): Mailer {
-  // LMTP (local delivery) cannot be pooled; SMTP uses one connection per send, which the worker's concurrency bounds.
-  const transport = nodemailer.createTransport(options);
+/** A bounded pool: at most `maxConnections` open at once, each closed and replaced after `maxMessages` emails. */
+export interface MailerPool { maxConnections: number; maxMessages: number }
+
+/**
+ * Without a pool every email opens its own connection (greeting, EHLO, STARTTLS, sign-in): right for a one-off
+ * (doctor, a test). The daemon sends through a pool, so a drain is bound by the mail server, not by connection set-up.
+ */
+export function createMailer(options: MailerOptions, pool?: MailerPool): Mailer {
+  const transport = pool === undefined
+    ? nodemailer.createTransport(options)
+    : nodemailer.createTransport({
+      ...options, pool: true, maxConnections: pool.maxConnections, maxMessages: pool.maxMessages,
+      // An idle connection is closed before a server's own idle limit drops it (nodemailer retries those anyway).
+      idleTimeout: 30_000,
+    } satisfies SMTPPool.Options);
   return {
     async send(m) {
       let info: { response?: string; rejected?: unknown[]; rejectedErrors?: { responseCode?: number; response?: string }[] };

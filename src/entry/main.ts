@@ -4,7 +4,7 @@ import type { Config } from '../adapters/config.ts';
 import { createLogger, type Logger } from '../adapters/logger.ts';
 import { mailauthVerifier } from '../adapters/dmarc-check.ts';
 import { createResolver } from '../adapters/dns-resolver.ts';
-import { smtpOptions } from '../adapters/mail-options.ts';
+import { smtpOptions, smtpPool } from '../adapters/mail-options.ts';
 import { createMailer } from '../adapters/mailer.ts';
 import { warnInsecureTls } from '../adapters/mail-connection.ts';
 import { mailTokens } from '../adapters/oauth/token-provider.ts';
@@ -43,7 +43,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
   const tokens = mailTokens(config);
-  const mailer = createMailer(smtpOptions(config, tokens));
+  const mailer = createMailer(smtpOptions(config, tokens), smtpPool(config));
   const deps: SendDeps = {
     db, policy, directory: new Directory(policy), clock, log, replySecret: config.REPLY_SECRET, replyAddress: config.REPLY_ADDRESS,
     scheduler: queues, maxMessageBytes: config.MAX_MESSAGE_BYTES, mailer, templates: new Templates(), deskUrl: config.DESK_URL,

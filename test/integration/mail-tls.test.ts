@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/adapters/config.ts';
 import { smtpTransportOptions } from '../../src/adapters/mail-connection.ts';
 import { createMailer, type OutgoingEmail } from '../../src/adapters/mailer.ts';
+import { smtpPool } from '../../src/adapters/mail-options.ts';
 import { arabicEmail, Installation, PASSWORD, waitFor } from '../support/harness.ts';
 import { makePrivateCa, type PrivateCa } from '../support/mail-servers/private-ca.ts';
 import { startPrivateDovecot, type PrivateDovecot } from '../support/mail-servers/private-dovecot.ts';
@@ -95,6 +96,25 @@ describe('SMTP certificate and STARTTLS', () => {
     await send(smtp.port, { SMTP_TLS_INSECURE: 'true' }, 3);
     expect(smtp.received.map((m) => m.messageId)).toEqual(['<tls-2@tls.test>', '<tls-3@tls.test>']);
     expect(smtp.logins).toEqual([{ user: 'core@tls.test', method: 'PLAIN' }, { user: 'core@tls.test', method: 'PLAIN' }]);
+  });
+
+  it('sends a burst over a bounded pool: connections reused, at most SMTP_MAX_CONNECTIONS open, renewed after SMTP_MAX_MESSAGES', async () => {
+    const before = { opened: smtp.connections.opened, logins: smtp.logins.length, received: smtp.received.length };
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x', POLICY_FILE: 'p', REPLY_SECRET: 'x'.repeat(32),
+      IMAP_USER: 'core@tls.test', IMAP_PASSWORD: 'x', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port),
+      SMTP_USER: 'core@tls.test', SMTP_PASSWORD: 'smtp-pw', SMTP_TLS_CA: ca.caFile, SMTP_MAX_CONNECTIONS: '2', SMTP_MAX_MESSAGES: '5',
+    });
+    const mailer = createMailer(smtpTransportOptions(config, undefined), smtpPool(config));
+    const ids = Array.from({ length: 12 }, (_, i) => 100 + i);
+    try { await Promise.all(ids.map((n) => mailer.send(mail(n)))); } finally { mailer.close(); }
+    expect(smtp.received.slice(before.received).map((m) => m.messageId).sort()).toEqual(ids.map((n) => `<tls-${String(n)}@tls.test>`).sort());
+    // 12 emails, 5 per connection: 3 connections (a 4th when the last two split), never 12, never more than 2 at once.
+    const opened = smtp.connections.opened - before.opened;
+    expect(opened).toBeGreaterThanOrEqual(3);
+    expect(opened).toBeLessThanOrEqual(4);
+    expect(smtp.logins.length - before.logins).toBe(opened);
+    expect(smtp.connections.peak).toBeLessThanOrEqual(2);
   });
 
   it('refuses a server that offers no STARTTLS unless SMTP_ALLOW_PLAINTEXT=true', async () => {

@@ -20,6 +20,8 @@ export interface TestSmtpServer {
   received: ParsedMail[];
   /** Sign-ins: the user, the method and (XOAUTH2) the access token, in order. */
   logins: { user: string; method: string; token?: string }[];
+  /** Client connections opened in all, and the most open at one time. */
+  connections: { opened: number; peak: number };
   close(): Promise<void>;
 }
 
@@ -27,7 +29,16 @@ export async function startSmtpServer(o: SmtpServerOptions): Promise<TestSmtpSer
   const received: ParsedMail[] = [];
   const logins: { user: string; method: string; token?: string }[] = [];
   const auth = o.auth;
+  const connections = { opened: 0, peak: 0 };
+  let open = 0;
   const server = new SMTPServer({
+    onConnect(_session, done) {
+      connections.opened += 1;
+      open += 1;
+      connections.peak = Math.max(connections.peak, open);
+      done();
+    },
+    onClose() { open -= 1; },
     ...(o.ca === undefined ? { disabledCommands: auth === undefined ? ['STARTTLS', 'AUTH'] : ['STARTTLS'], allowInsecureAuth: true } : { key: o.ca.key, cert: o.ca.cert }),
     ...(auth === undefined ? { authOptional: true } : { authMethods: 'oauth' in auth ? ['XOAUTH2'] : ['PLAIN', 'LOGIN'] }),
     logger: false,
@@ -52,5 +63,5 @@ export async function startSmtpServer(o: SmtpServerOptions): Promise<TestSmtpSer
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.server.address() as AddressInfo).port;
-  return { port, received, logins, close: () => new Promise<void>((r) => { server.close(() => { r(); }); }) };
+  return { port, received, logins, connections, close: () => new Promise<void>((r) => { server.close(() => { r(); }); }) };
 }
