@@ -6,7 +6,7 @@
  * transaction of its own, so one bad ticket cannot hold back the others.
  */
 import { lockFreeTickets } from '../adapters/ticket-store.ts';
-import { claimDueTimers, claimTimerIfFree, settleTimers, timerState, type TimerRow } from '../adapters/timer-store.ts';
+import { claimDueTimers, claimTimer, claimTimerIfFree, settleTimers, timerState, type TimerRow } from '../adapters/timer-store.ts';
 import { isStaleTimer } from '../domain/stale-timer.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import type { Timer } from '../domain/timer.ts';
@@ -64,7 +64,8 @@ async function fireBatch(deps: AppDeps, own: TimerKey, limit: number, claimed: T
     let out: BatchFired = !tickets.has(mine.ticket_id) ? { result: 'busy' }
       : p.voided.includes(mine) ? { result: 'void' } : { result: 'escalated' };
     for (const row of p.oneByOne) {
-      const r = await fireClaimed(tx, deps, row);
+      // Read again: the escalations above may have voided it (a ticket's later level).
+      const r = await fireClaimed(tx, deps, await claimTimer(tx, keyOf(row)) ?? row);
       mergeEffects(effects, r.effects);
       if (row === mine) out = r.dueAt === undefined ? { result: r.result } : { result: r.result, dueAt: r.dueAt };
     }

@@ -139,6 +139,15 @@ describe('timers fired in batches', () => {
     await expectEscalatedOnce(fresh);
   });
 
+  it('a ticket with two levels due in one batch is raised once: its level-1 escalation voids the later one', async () => {
+    const [key] = await dueTickets('مستويان', 1);
+    await inst.db('deadlines').insert({ ticket_id: key!.ticketId, kind: 'escalate', level: 2, seq: 0, due_at: new Date(Date.now() - 500) });
+    expect(await fireTimerBatch(app.deps, key!)).toEqual({ result: 'escalated' });
+    const rows = await inst.db('deadlines').where({ ticket_id: key!.ticketId, kind: 'escalate' }).orderBy(['level', 'seq']).select('level', 'seq', 'status');
+    expect(rows).toEqual([{ level: 1, seq: 0, status: 'fired' }, { level: 2, seq: 0, status: 'void' }, { level: 2, seq: 1, status: 'pending' }]);
+    expect(await escalatedEvents([key!])).toEqual([{ ticket_id: key!.ticketId, n: 1 }]);
+  });
+
   it('a ticket whose firing fails makes its batch fire one timer at a time: the others still fire', async () => {
     const keys = await dueTickets('معطوب', 8);
     const bad = keys[3]!;
