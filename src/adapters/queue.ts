@@ -61,6 +61,8 @@ export class Queues implements Scheduler {
         opts: { ...TIMER, jobId: timerJobId(t), delay: Math.max(0, t.dueAt.getTime() - now) },
       }))),
     ]);
+    // A job running right now is locked and stays (remove answers 0): it finds its row settled and ends.
+    await Promise.all((effects.settled ?? []).map(async (t) => await this.deadlines.remove(timerJobId(t), { removeChildren: false })));
   }
 
   private get epochKey(): string {

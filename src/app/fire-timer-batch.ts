@@ -63,12 +63,16 @@ async function fireBatch(deps: AppDeps, own: TimerKey, limit: number, claimed: T
     const effects = await escalateTickets(tx, deps, p.escalate.map((e) => ({ ticket: e.ticket, level: e.row.level })), { manual: false, actor: null });
     let out: BatchFired = !tickets.has(mine.ticket_id) ? { result: 'busy' }
       : p.voided.includes(mine) ? { result: 'void' } : { result: 'escalated' };
+    const settled = [...p.escalate.map((e) => e.row), ...p.voided];
     for (const row of p.oneByOne) {
       // Read again: the escalations above may have voided it (a ticket's later level).
       const r = await fireClaimed(tx, deps, await claimTimer(tx, keyOf(row)) ?? row);
       mergeEffects(effects, r.effects);
+      if (r.result !== 'not_due') settled.push(row);
       if (row === mine) out = r.dueAt === undefined ? { result: r.result } : { result: r.result, dueAt: r.dueAt };
     }
+    // The other rows' jobs have nothing left to do.
+    effects.settled = settled.filter((r) => r !== mine).map(keyOf);
     return { out, effects };
   });
 }
