@@ -33,6 +33,8 @@ function rethrow(err: unknown, service: 'postgres' | 'smtp' | undefined, health:
   throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
 }
 
+/** Each deadlines job may fire a batch of up to 200 timers: more at once only contend for the same cores. */
+const DEADLINE_JOBS_AT_ONCE = 8;
 /** How soon a timer whose row another transaction holds is looked at again. */
 const BUSY_RETRY_MS = 1000;
 
@@ -88,7 +90,7 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
       throw new DelayedError();
     }
     return r.result;
-  }, { ...opts, concurrency: 16 });
+  }, { ...opts, concurrency: DEADLINE_JOBS_AT_ONCE });
 
   const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
     try {
