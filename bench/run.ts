@@ -17,7 +17,7 @@ import { met, num, scenarioJson, scenarioText, type ScenarioResult } from './lib
 import type { BenchContext, Scenario } from './lib/scenario.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
-import { memory } from './scenarios/memory.ts';
+import { drain } from './scenarios/drain.ts';
 import { timers } from './scenarios/timers.ts';
 import { reports } from './scenarios/reports.ts';
 import { classify } from './scenarios/classify.ts';
@@ -26,7 +26,7 @@ import { desk } from './scenarios/desk.ts';
 import { operations } from './scenarios/operations.ts';
 import { smtpOutage } from './scenarios/smtp-outage.ts';
 
-const SCENARIOS: readonly Scenario[] = [ingest, latency, memory, timers, reports, classify, bigmail, operations, desk, smtpOutage];
+const SCENARIOS: readonly Scenario[] = [ingest, latency, drain, timers, reports, classify, bigmail, operations, desk, smtpOutage];
 
 const USAGE = `usage: npm run bench -- [--quick] [--scenario <name>]... [--json] [--no-write]
   --quick        small sizes (the whole run in under a minute); never writes BENCHMARKS.md

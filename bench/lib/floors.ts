@@ -5,6 +5,7 @@
 import type { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { Queue } from 'bullmq';
+import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { redisConnection } from '../../src/adapters/queue.ts';
 import { now } from './timing.ts';
@@ -68,5 +69,33 @@ export async function postgresInsertLoop(databaseUrl: string, raws: readonly Buf
     return ms;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Sends one email of about `bytes` to each recipient in turn over a nodemailer pool shaped like the daemon's
+ * (SMTP_MAX_CONNECTIONS / SMTP_MAX_MESSAGES defaults) to the same LMTP server, nothing of tasaeed around it; returns ms.
+ */
+export async function nodemailerSend(lmtpPort: number, from: string, recipients: readonly string[], bytes: number): Promise<number> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1', port: lmtpPort, lmtp: true, ignoreTLS: true, pool: true, maxConnections: 5, maxMessages: 100,
+  });
+  const paragraph = 'نرجو متابعة طلب العميل بشكل عاجل وإفادتنا بما تم. ';
+  const text = paragraph.repeat(Math.max(1, Math.round(bytes / 2 / Buffer.byteLength(paragraph))));
+  try {
+    const t0 = now();
+    const inFlight = new Set<Promise<unknown>>();
+    for (const [i, to] of recipients.entries()) {
+      const p = transport.sendMail({
+        from, to, subject: `نسخة ${String(i)}`, text, html: `<div dir="rtl" lang="ar"><p>${text}</p></div>`,
+        messageId: `<floor-${String(i)}-${String(lmtpPort)}@bench>`,
+      }).finally(() => { inFlight.delete(p); });
+      inFlight.add(p);
+      if (inFlight.size >= 64) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return now() - t0;
+  } finally {
+    transport.close();
   }
 }

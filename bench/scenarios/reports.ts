@@ -1,8 +1,10 @@
 /**
  * 6. Reports: the monthly report (SQL aggregates + render + CSV, exactly as sent) over 1,000,000 synthetic tickets
- * spread over 12 months, for one month and for the whole year; peak RSS of this process while it runs.
+ * spread over 12 months, for one month and for the whole year, and the daily report (every ticket still open —
+ * 200,000 of them here — with its level and deadlines as of the report's time); peak RSS of this process meanwhile.
  */
-import { buildMonthlyReport } from '../../src/app/build-report.ts';
+import { buildMonthlyReport, buildReport } from '../../src/app/build-report.ts';
+import { parsePeriod } from '../../src/domain/report-period.ts';
 import type { Figure } from '../lib/results.ts';
 import { BenchInstallation } from '../lib/installation.ts';
 import type { Scenario } from '../lib/scenario.ts';
@@ -53,10 +55,19 @@ export const reports: Scenario = {
     };
     const month = await time('2026-10');
     const year = await time('2025-12..2026-11');
+    const heads = app.deps.policy.departments.map((d) => d.key);
+    const daily = async (): Promise<number> => {
+      await buildReport(app.deps, 'daily', parsePeriod('day', '2026-11-29'), { locale: 'ar', asOf: new Date('2026-11-30T03:00:00Z'), heads });
+      const t0 = now();
+      await buildReport(app.deps, 'daily', parsePeriod('day', '2026-11-29'), { locale: 'ar', asOf: new Date('2026-11-30T03:00:00Z'), heads });
+      return now() - t0;
+    };
+    const dailyMs = await daily();
     clearInterval(sampler);
     const figures: Figure[] = [
       { key: 'reports.month_s', label: 'monthly report, one month (query + render + CSV)', value: month.ms / 1000, unit: 's', goal: { op: '<=', value: 1 } },
-      { key: 'reports.year_s', label: 'monthly report, 12 months', value: year.ms / 1000, unit: 's', goal: { op: '<=', value: 5 } },
+      { key: 'reports.year_s', label: 'monthly report, 12 months', value: year.ms / 1000, unit: 's', goal: { op: '<=', value: 3 } },
+      { key: 'reports.daily_s', label: 'daily report (every open ticket with its level and deadlines)', value: dailyMs / 1000, unit: 's', info: true },
       { key: 'reports.peak_rss_mb', label: 'peak RSS of the process building them', value: peak / 1_048_576, unit: 'MB', info: true },
     ];
     return {

@@ -67,7 +67,8 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
         from deadlines dl join tickets t on t.id = dl.ticket_id
         where dl.kind = 'escalate' and dl.level = 1 and dl.due_at >= :from and dl.due_at < :to
           -- a deadline moved by #موعد, #أولوية or a resume is replaced by a row with a higher seq: count the one in force
-          and not exists (select 1 from deadlines n where n.ticket_id = dl.ticket_id and n.kind = 'escalate' and n.level = 1 and n.seq > dl.seq)
+          -- (one probe of the timer index per row; an anti-join would hash every deadline ever planned)
+          and dl.seq = (select max(n.seq) from deadlines n where n.ticket_id = dl.ticket_id and n.kind = 'escalate' and n.level = 1)
       ) s
       where not paused or resolved_at < :to
       group by grouping sets ((department_key), ())`, b),

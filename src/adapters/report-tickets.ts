@@ -1,5 +1,6 @@
 /** Ticket lists for the daily report: open as of an instant (with the next deadline), received and resolved in a day. */
 import type { Db } from './db.ts';
+import { reportRows } from './report-sql.ts';
 
 export interface ReportTicketRow {
   id: number;
@@ -48,20 +49,34 @@ async function select(db: Db, sql: string, bindings: Record<string, unknown>): P
  * Every ticket open at `asOf`, the most urgent first (overdue, then by deadline, then oldest), with its level and
  * next deadline as they were at `asOf`: a deadline row settles when it fires or is voided, and the next level's row
  * appears when the previous one fires, so the row pending at `asOf` is the lowest one not settled by then.
+ * Set-based on purpose: the open tickets are found once (two index ranges), then their events and deadlines are
+ * each read in one pass and joined, instead of three lookups per ticket.
  */
 export async function openTickets(db: Db, asOf: Date): Promise<ReportTicketRow[]> {
-  return await select(db, `
-    select t.id, t.ref, t.subject, t.department_key department, t.priority, t.owner_email owner, t.created_at, t.resolved_at,
-      t.root_cause, t.preventive_measure, case when t.hold_since <= :asOf then t.hold_since end hold_since, t.hold_reason,
-      coalesce((select max((e.data->>'level')::int) from ticket_events e
-        where e.ticket_id = t.id and e.kind = 'escalated' and e.created_at <= :asOf), 0) level,
-      (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and (d.settled_at is null or d.settled_at > :asOf)
-        order by d.level, d.seq desc limit 1) due_at,
-      (select d.due_at from deadlines d where d.ticket_id = t.id and d.kind = 'escalate' and d.level = 1
-        order by d.seq desc limit 1) first_due_at
-    from tickets t
-    where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
-    order by due_at nulls last, t.created_at, t.id`, { asOf });
+  return (await reportRows<Raw>(db, `
+    with open as materialized (
+      select t.id, t.ref, t.subject, t.department_key, t.priority, t.owner_email, t.created_at, t.resolved_at,
+        t.root_cause, t.preventive_measure, t.hold_since, t.hold_reason
+      from tickets t
+      where t.created_at <= :asOf and (t.resolved_at is null or t.resolved_at > :asOf)
+    ), levels as (
+      select e.ticket_id, max((e.data->>'level')::int) level
+      from ticket_events e join open o on o.id = e.ticket_id
+      where e.kind = 'escalated' and e.created_at <= :asOf
+      group by e.ticket_id
+    ), due as (
+      select d.ticket_id,
+        (array_agg(d.due_at order by d.level, d.seq desc) filter (where d.settled_at is null or d.settled_at > :asOf))[1] due_at,
+        (array_agg(d.due_at order by d.seq desc) filter (where d.level = 1))[1] first_due_at
+      from deadlines d join open o on o.id = d.ticket_id
+      where d.kind = 'escalate'
+      group by d.ticket_id
+    )
+    select o.id, o.ref, o.subject, o.department_key department, o.priority, o.owner_email owner, o.created_at, o.resolved_at,
+      o.root_cause, o.preventive_measure, case when o.hold_since <= :asOf then o.hold_since end hold_since, o.hold_reason,
+      coalesce(l.level, 0) level, d.due_at, d.first_due_at
+    from open o left join levels l on l.ticket_id = o.id left join due d on d.ticket_id = o.id
+    order by d.due_at nulls last, o.created_at, o.id`, { asOf })).map(toRow);
 }
 
 export async function ticketsReceived(db: Db, from: Date, to: Date): Promise<ReportTicketRow[]> {

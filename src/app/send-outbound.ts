@@ -7,9 +7,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Mailer } from '../adapters/mailer.ts';
-import { earlierUnsent, loadOutbound, markSent } from '../adapters/outbox-store.ts';
+import { loadSendable, markSent } from '../adapters/outbox-store.ts';
 import type { Templates } from '../adapters/templates.ts';
-import { loadTicket } from '../adapters/ticket-store.ts';
 import { replyAddress } from '../domain/reply-token.ts';
 import { reportReplyAddress } from '../domain/report-reply-token.ts';
 import { backoffDelay } from '../domain/backoff.ts';
@@ -28,26 +27,25 @@ export type SendResult = { result: 'sent' | 'already_sent' | 'missing' } | { res
 const WAIT_FOR_EARLIER_MS = 1000;
 
 export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<SendResult> {
-  const row = await loadOutbound(deps.db, outboxId);
+  const row = await loadSendable(deps.db, outboxId);
   if (row === undefined) return { result: 'missing' };
   if (row.status !== 'pending' && row.status !== 'retrying') return { result: 'already_sent' };
-  const earlier = await earlierUnsent(deps.db, row);
-  if (earlier !== undefined) {
+  const earlier = row.earlier;
+  if (earlier !== null) {
     const soonest = deps.clock.now().getTime() + WAIT_FOR_EARLIER_MS;
     return { result: 'waiting', until: new Date(Math.max(soonest, (earlier.next_attempt_at?.getTime() ?? 0) + 200)) };
   }
   const original = row.ticket_id !== null && CARRIES_ORIGINAL_FILES.has(row.template)
     ? await originalFiles(deps, row.ticket_id, row.locale) : undefined;
   const rendered = deps.templates.render(row.template, row.locale, original === undefined ? row.data : { ...row.data, files: original.files });
-  const ticket = row.ticket_id === null ? undefined : await loadTicket(deps.db, row.ticket_id);
   const core = deps.policy.core;
-  const thread = ticket?.threadMessageId ?? undefined;
+  const thread = row.thread_message_id ?? undefined;
   const csv = typeof row.data.csv === 'string' && typeof row.data.csvName === 'string'
     ? [{ filename: row.data.csvName, content: `\uFEFF${row.data.csv}`, contentType: 'text/csv; charset=utf-8' }] : undefined;
   // A report's reply address names its report run, so a manager's #رفع reply finds the report (report-reply.ts).
   // Without plus addressing (REPLY_ADDRESS=plain) replies go to the Core address: the token is in our Message-ID.
   const replyTo = deps.replyAddress === 'plain' ? core.mailbox
-    : ticket !== undefined ? replyAddress(core.mailbox, deps.replySecret, ticket.id, row.to_email)
+    : row.ticket_id !== null ? replyAddress(core.mailbox, deps.replySecret, row.ticket_id, row.to_email)
       : row.report_run_id !== null ? reportReplyAddress(core.mailbox, deps.replySecret, row.report_run_id, row.to_email)
         : core.mailbox;
   await deps.mailer.send({
@@ -61,7 +59,7 @@ export async function sendOutbound(deps: SendDeps, outboxId: number): Promise<Se
     inReplyTo: thread,
     references: thread === undefined ? undefined : [thread],
     headers: {
-      'X-Tasaeed': ticket?.ref ?? row.template,
+      'X-Tasaeed': row.ticket_ref ?? row.template,
       'Auto-Submitted': 'auto-generated',
       'X-Auto-Response-Suppress': 'All',
     },
