@@ -35,8 +35,11 @@ function rethrow(err: unknown, service: 'postgres' | 'smtp' | undefined, health:
 
 /** Each deadlines job may fire a batch of up to 200 timers: more at once only contend for the same cores. */
 const DEADLINE_JOBS_AT_ONCE = 8;
-/** How soon a timer whose row another transaction holds is looked at again. */
-const BUSY_RETRY_MS = 1000;
+/**
+ * How soon a timer whose row another transaction holds is looked at again. Usually that is a batch firing it, which
+ * drops this job when it commits; any batch takes the row if it is still due, so this is only the backstop.
+ */
+const BUSY_RETRY_MS = 5000;
 
 const SMTP_CODES = new Set(['SMTP_UNAVAILABLE', 'SMTP_TEMPORARY', 'SMTP_LOGIN_REFUSED', 'SMTP_REJECTED']);
 
