@@ -44,21 +44,28 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 /** Not sent yet and still to be tried. */
 const UNSENT = ['pending', 'retrying'] as const;
 
-/** Stores the emails with the stable Message-ID they will be sent with; returns their ids. */
+/** Stores the emails with the stable Message-ID they will be sent with, in one statement; returns their ids in the order given. */
 export async function addOutbound(tx: Tx, domain: string, at: Date, rows: readonly NewOutbound[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const insert = tx('outbox').insert(rows.map((r) => ({
+  const values = rows.map((r) => ({
     ticket_id: r.ticketId, event_id: r.eventId, report_run_id: r.reportRunId ?? null, inbound_id: r.inboundId ?? null, incident_id: r.incidentId ?? null,
     template: r.template, locale: r.locale, to_email: r.to, data: JSON.stringify(r.data), created_at: at,
     message_id: `<${r.messageIdToken === undefined ? '' : `${r.messageIdToken}.`}${randomUUID()}@${domain}>`,
-  }))).returning(['id', 'ticket_id', 'message_id']).toSQL();
+  }));
+  const insert = tx('outbox').insert(values).returning(['id', 'ticket_id', 'message_id']).toSQL();
   // One round trip: the rows and their Message-IDs in the ticket's thread (for matching replies).
   const result = await tx.raw(`
     with o as (${insert.sql}),
     t as (insert into thread_messages (message_id, ticket_id) select message_id, ticket_id from o where ticket_id is not null
           on conflict (message_id) do nothing)
-    select id from o order by id`, insert.bindings) as { rows: { id: number }[] };
-  return result.rows.map((r) => r.id);
+    select id, message_id from o`, insert.bindings) as { rows: { id: number; message_id: string }[] };
+  // RETURNING promises no order; each row's Message-ID is unique, so it says which id is whose.
+  const ids = new Map(result.rows.map((r) => [r.message_id, r.id]));
+  return values.map((v) => {
+    const id = ids.get(v.message_id);
+    if (id === undefined) throw new Error(`insert into outbox returned no row for ${v.message_id}`);
+    return id;
+  });
 }
 
 export async function loadOutbound(tx: Tx, id: number): Promise<OutboundRow | undefined> {

@@ -3,15 +3,15 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { backoffDelay } from '../domain/backoff.ts';
 import type { Clock } from '../domain/clock.ts';
-import { timerJobId } from '../domain/timer.ts';
 import type { ReportKind } from '../domain/report-period.ts';
 import type { Effects, Scheduler } from '../ports/scheduler.ts';
+import { timerJobId, type DeadlineJob, type DeadlineJobName } from './timer-jobs.ts';
+
+export type { DeadlineJob, DeadlineJobName, DeadlineJobs } from './timer-jobs.ts';
 
 export const QUEUE_NAMES = { outbound: 'outbound', deadlines: 'deadlines', reports: 'reports', reviews: 'reviews' } as const;
 
 export interface OutboundJob { outboxId: number }
-/** A timer job carries nothing: its id (`<kind>-<ticket>-<level>-<seq>`) names the timer row. */
-export type DeadlineJob = Record<string, never>;
 export interface ReportJob { kind: ReportKind; period?: string }
 export type ReviewJob = Record<string, never>;
 
@@ -36,7 +36,7 @@ export function retryDelay(attempt: number, minMs: number, maxMs: number): numbe
 export class Queues implements Scheduler {
   readonly connection: Redis;
   readonly outbound: Queue<OutboundJob>;
-  readonly deadlines: Queue<DeadlineJob>;
+  readonly deadlines: Queue<DeadlineJob, unknown, DeadlineJobName>;
   readonly reports: Queue<ReportJob>;
   readonly reviews: Queue<ReviewJob>;
 
@@ -44,7 +44,7 @@ export class Queues implements Scheduler {
     this.connection = redisConnection(redisUrl);
     const opts = { connection: this.connection, prefix };
     this.outbound = new Queue<OutboundJob>(QUEUE_NAMES.outbound, opts);
-    this.deadlines = new Queue<DeadlineJob>(QUEUE_NAMES.deadlines, opts);
+    this.deadlines = new Queue<DeadlineJob, unknown, DeadlineJobName>(QUEUE_NAMES.deadlines, opts);
     this.reports = new Queue<ReportJob>(QUEUE_NAMES.reports, opts);
     this.reviews = new Queue<ReviewJob>(QUEUE_NAMES.reviews, opts);
   }
@@ -61,6 +61,8 @@ export class Queues implements Scheduler {
         opts: { ...TIMER, jobId: timerJobId(t), delay: Math.max(0, t.dueAt.getTime() - now) },
       }))),
     ]);
+    // A job running right now is locked and stays (remove answers 0): it finds its row settled and ends.
+    await Promise.all((effects.settled ?? []).map(async (t) => await this.deadlines.remove(timerJobId(t), { removeChildren: false })));
   }
 
   private get epochKey(): string {

@@ -99,34 +99,69 @@ export async function loadTicket(tx: Tx, id: number, lock = false): Promise<Tick
   return row === undefined ? undefined : toTicket(row);
 }
 
+/** Many tickets, locked unless another transaction holds them (those are left out: their timers wait for it). */
+export async function lockFreeTickets(tx: Tx, ids: readonly number[]): Promise<Map<number, Ticket>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx<TicketRow>('tickets').whereIn('id', ids).orderBy('id').forUpdate().skipLocked();
+  return new Map(rows.map((r) => [r.id, toTicket(r)]));
+}
+
 export async function loadTicketByRef(tx: Tx, ref: string): Promise<Ticket | undefined> {
   const row = await tx<TicketRow>('tickets').where({ ref: ref.toUpperCase() }).first();
   return row === undefined ? undefined : toTicket(row);
+}
+
+/** Raises many tickets to their levels in one statement. */
+export async function setTicketLevels(tx: Tx, levels: readonly { id: number; level: number }[], at: Date): Promise<void> {
+  if (levels.length === 0) return;
+  await tx.raw(`update tickets t set level = v.level, updated_at = ? from unnest(?::bigint[], ?::int[]) as v(id, level) where t.id = v.id`,
+    [at, levels.map((l) => l.id), levels.map((l) => l.level)]);
 }
 
 export async function updateTicket(tx: Tx, id: number, fields: Partial<TicketRow>): Promise<void> {
   await tx('tickets').where({ id }).update(fields);
 }
 
-export async function addEvent(tx: Tx, e: {
+export interface NewEvent {
   ticketId: number; kind: EventKind; actor: string | null; inboundId?: number | null;
   data?: Record<string, unknown>; at: Date;
-}): Promise<number> {
-  const [row] = await tx('ticket_events').insert({
-    ticket_id: e.ticketId, kind: e.kind, actor: e.actor, inbound_id: e.inboundId ?? null,
-    data: JSON.stringify(e.data ?? {}), created_at: e.at,
-  }).returning('id') as { id: number }[];
-  if (row === undefined) throw new Error('insert into ticket_events returned no row');
-  return row.id;
 }
 
+export async function addEvent(tx: Tx, e: NewEvent): Promise<number> {
+  const [id] = await addEvents(tx, [e]);
+  if (id === undefined) throw new Error('insert into ticket_events returned no row');
+  return id;
+}
+
+/** Many events in one statement; their ids in the order given (ids come from the sequence in row order). */
+export async function addEvents(tx: Tx, events: readonly NewEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  const rows = await tx('ticket_events').insert(events.map((e) => ({
+    ticket_id: e.ticketId, kind: e.kind, actor: e.actor, inbound_id: e.inboundId ?? null,
+    data: JSON.stringify(e.data ?? {}), created_at: e.at,
+  }))).returning('id') as { id: number }[];
+  if (rows.length !== events.length) throw new Error(`insert into ticket_events returned ${rows.length} of ${events.length} rows`);
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+type EventRow = { id: number; ticket_id: number; kind: EventKind; actor: string | null; data: Record<string, unknown>; created_at: Date };
+const toEvent = (r: EventRow): TicketEvent => ({ id: r.id, ticketId: r.ticket_id, kind: r.kind, actor: r.actor, data: r.data, createdAt: r.created_at });
+
 export async function listEvents(tx: Tx, ticketId: number): Promise<TicketEvent[]> {
-  const rows = await tx('ticket_events').where({ ticket_id: ticketId }).orderBy('id') as {
-    id: number; ticket_id: number; kind: EventKind; actor: string | null; data: Record<string, unknown>; created_at: Date;
-  }[];
-  return rows.map((r) => ({
-    id: r.id, ticketId: r.ticket_id, kind: r.kind, actor: r.actor, data: r.data, createdAt: r.created_at,
-  }));
+  return (await eventsOfTickets(tx, [ticketId])).get(ticketId) ?? [];
+}
+
+/** The events of many tickets in one query, each ticket's in order. */
+export async function eventsOfTickets(tx: Tx, ticketIds: readonly number[]): Promise<Map<number, TicketEvent[]>> {
+  const out = new Map<number, TicketEvent[]>();
+  if (ticketIds.length === 0) return out;
+  const rows = await tx('ticket_events').whereIn('ticket_id', ticketIds).orderBy('id') as EventRow[];
+  for (const r of rows) {
+    const list = out.get(r.ticket_id);
+    if (list === undefined) out.set(r.ticket_id, [toEvent(r)]);
+    else list.push(toEvent(r));
+  }
+  return out;
 }
 
 export async function addThreadIds(tx: Tx, ticketId: number, messageIds: readonly (string | null)[]): Promise<void> {

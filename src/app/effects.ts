@@ -8,5 +8,6 @@ export const noEffects = (): Effects => ({ outboxIds: [], timers: [] });
 export function mergeEffects(into: Effects, more: Effects): Effects {
   into.outboxIds.push(...more.outboxIds);
   into.timers.push(...more.timers);
+  if (more.settled !== undefined) (into.settled ??= []).push(...more.settled);
   return into;
 }

@@ -4,7 +4,7 @@
  */
 import { addEvent, latestWork, loadTicket, type Tx } from '../adapters/ticket-store.ts';
 import { claimTimer, settleTimer, type TimerRow } from '../adapters/timer-store.ts';
-import { ladderLevel } from '../domain/escalation-ladder.ts';
+import { isStaleTimer } from '../domain/stale-timer.ts';
 import type { Timer } from '../domain/timer.ts';
 import { durationText } from '../domain/labels.ts';
 import type { Ticket } from '../domain/ticket.ts';
@@ -53,40 +53,39 @@ async function updateCustomer(tx: Tx, deps: AppDeps, ticket: Ticket): Promise<Ef
   return { outboxIds, timers: await planCustomerUpdate(tx, deps, ticket, now) };
 }
 
-export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>): Promise<{ result: FireResult; dueAt?: Date }> {
-  let effects = noEffects();
-  const out = await deps.db.transaction(async (tx): Promise<{ result: FireResult; dueAt?: Date }> => {
+export interface Fired { result: FireResult; dueAt?: Date }
+
+/**
+ * Fires one locked timer row inside the caller's transaction: reloads (and locks) its ticket, voids the row when
+ * it is stale, else settles it and runs its handler.
+ */
+export async function fireClaimed(tx: Tx, deps: AppDeps, row: TimerRow): Promise<Fired & { effects: Effects }> {
+  if (row.status !== 'pending') return { result: 'settled', effects: noEffects() };
+  const now = deps.clock.now();
+  if (row.due_at.getTime() > now.getTime()) return { result: 'not_due', dueAt: row.due_at, effects: noEffects() };
+  const ticket = await loadTicket(tx, row.ticket_id, true);
+  if (ticket === undefined || isStaleTimer(deps.policy, ticket, row)) {
+    await settleTimer(tx, row.id, 'void', now);
+    return { result: 'void', effects: noEffects() };
+  }
+  await settleTimer(tx, row.id, 'fired', now);
+  switch (row.kind) {
+    case 'escalate':
+      return { result: 'escalated', effects: await escalateTicket(tx, deps, ticket, row.level, { manual: false, actor: null }) };
+    case 'remind':
+      return { result: 'reminded', effects: await remind(tx, deps, ticket, row) };
+    case 'customer_update':
+      return { result: 'updated', effects: await updateCustomer(tx, deps, ticket) };
+    case 'resume':
+      return { result: 'resumed', effects: { outboxIds: [], timers: await resumeTicket(tx, deps, ticket, null) } };
+  }
+}
+
+/** Fires one timer in a transaction of its own (the path a batch falls back to). */
+export async function fireTimer(deps: AppDeps, t: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>): Promise<Fired> {
+  const { effects, ...out } = await deps.db.transaction(async (tx) => {
     const row = await claimTimer(tx, t);
-    if (row === undefined || row.status !== 'pending') return { result: 'settled' };
-    const now = deps.clock.now();
-    if (row.due_at.getTime() > now.getTime()) return { result: 'not_due', dueAt: row.due_at };
-    const ticket = await loadTicket(tx, t.ticketId, true);
-    const stale = ticket === undefined || ticket.status === 'resolved'
-      || (t.kind === 'escalate' && (ticket.level >= t.level || ladderLevel(deps.policy, t.level, ticket) === undefined))
-      || (t.kind === 'remind' && (ticket.level > t.level || (ticket.level === t.level && Number(row.data.percent) < 100)))
-      || (t.kind === 'customer_update' && ticket.customerEmail === null)
-      || (t.kind === 'resume' && ticket.status !== 'on_hold')
-      // On hold the clock stops: a reminder or escalation row that escaped the hold's voiding does nothing.
-      || (ticket.status === 'on_hold' && t.kind !== 'resume' && t.kind !== 'customer_update');
-    if (stale) {
-      await settleTimer(tx, row.id, 'void', now);
-      return { result: 'void' };
-    }
-    await settleTimer(tx, row.id, 'fired', now);
-    switch (t.kind) {
-      case 'escalate':
-        effects = await escalateTicket(tx, deps, ticket, t.level, { manual: false, actor: null });
-        return { result: 'escalated' };
-      case 'remind':
-        effects = await remind(tx, deps, ticket, row);
-        return { result: 'reminded' };
-      case 'customer_update':
-        effects = await updateCustomer(tx, deps, ticket);
-        return { result: 'updated' };
-      case 'resume':
-        effects = { outboxIds: [], timers: await resumeTicket(tx, deps, ticket, null) };
-        return { result: 'resumed' };
-    }
+    return row === undefined ? { result: 'settled' as const, effects: noEffects() } : await fireClaimed(tx, deps, row);
   });
   await deps.scheduler.schedule(effects);
   return out;

@@ -2,7 +2,7 @@
  * Writes a ticket's timer rows: its deadline (level-1 escalation) with the reminders before it, the next ladder
  * level, and customer updates. A re-planned deadline voids the old rows and writes new ones with the next seq.
  */
-import { addTimers, nextSeq, voidTimers } from '../adapters/timer-store.ts';
+import { addTimers, nextSeq, nextSeqs, voidTimers } from '../adapters/timer-store.ts';
 import type { Tx } from '../adapters/ticket-store.ts';
 import { customerUpdateDue } from '../domain/customer-updates.ts';
 import { reminderTimes } from '../domain/reminders.ts';
@@ -35,13 +35,32 @@ export function firstTimers(deps: AppDeps, ticket: Pick<Ticket, 'priority' | 'cu
   return [...escalationPlan(deps, ticket.priority, 1, start, dueAt, 0, 0), ...customerUpdatePlan(deps, ticket, start, 0)];
 }
 
+export interface PlannedEscalation {
+  ticket: Ticket;
+  level: number;
+  /** Reminders (before level 1) are counted from here. */
+  start: Date;
+  dueAt: Date;
+}
+
 /** The escalation to `level` at `dueAt`, plus (before level 1) the reminders counted from `start`. */
 export async function planEscalation(tx: Tx, deps: AppDeps, ticket: Ticket, level: number, start: Date, dueAt: Date,
   /** A ticket created in this transaction has no timers yet: its seqs start at 0 without asking. */
   fresh = false): Promise<Timer[]> {
-  const seq = fresh ? 0 : await nextSeq(tx, ticket.id, 'escalate', level);
-  const reminderSeq = fresh || level !== 1 ? 0 : await nextSeq(tx, ticket.id, 'remind', level);
-  const timers = ofTicket(ticket.id, escalationPlan(deps, ticket.priority, level, start, dueAt, seq, reminderSeq));
+  return await planEscalations(tx, deps, [{ ticket, level, start, dueAt }], fresh);
+}
+
+/** The escalations of many tickets, their seqs read in one query and their rows written in one statement. */
+export async function planEscalations(tx: Tx, deps: AppDeps, plans: readonly PlannedEscalation[], fresh = false): Promise<Timer[]> {
+  if (plans.length === 0) return [];
+  const keys = plans.flatMap((p) => [
+    { ticketId: p.ticket.id, kind: 'escalate' as const, level: p.level },
+    ...(p.level === 1 ? [{ ticketId: p.ticket.id, kind: 'remind' as const, level: p.level }] : []),
+  ]);
+  const seqs = fresh ? keys.map(() => 0) : await nextSeqs(tx, keys);
+  const seqOf = new Map(keys.map((k, i) => [`${k.ticketId}/${k.kind}`, seqs[i] ?? 0]));
+  const timers = plans.flatMap((p) => ofTicket(p.ticket.id, escalationPlan(deps, p.ticket.priority, p.level, p.start, p.dueAt,
+    seqOf.get(`${p.ticket.id}/escalate`) ?? 0, seqOf.get(`${p.ticket.id}/remind`) ?? 0)));
   await addTimers(tx, timers);
   return timers;
 }

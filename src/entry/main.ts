@@ -39,7 +39,7 @@ export async function openApp(config: Config, opts: { clock?: Clock; log?: Logge
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const policy = await loadPolicyFile(config.POLICY_FILE);
-  // Room for the ingest (4 at once), the timer workers (16) and the outbound workers (8) without queueing for a connection.
+  // Room for the ingest (4 at once), the timer workers (8) and the outbound workers (8) without queueing for a connection.
   const db = openDb(config.DATABASE_URL, 24);
   const queues = new Queues(config.REDIS_URL, config.QUEUE_PREFIX, clock);
   const tokens = mailTokens(config);

@@ -1,11 +1,11 @@
 /** BullMQ workers: send outbound email, fire escalation deadlines, run scheduled reports. */
 import { DelayedError, UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq';
-import { QUEUE_NAMES, redisConnection, RETRY_FOR_EVER, retryDelay, type DeadlineJob, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
+import { QUEUE_NAMES, redisConnection, RETRY_FOR_EVER, retryDelay, type DeadlineJob, type DeadlineJobName, type OutboundJob, type Queues, type ReportJob, type ReviewJob } from '../adapters/queue.ts';
 import { ServiceHealth } from '../adapters/service-health.ts';
 import { openPolicyReview } from '../app/policy-review.ts';
 import { reviewCron } from '../domain/review-period.ts';
-import { fireTimer } from '../app/fire-timer.ts';
-import { parseTimerJobId } from '../domain/timer.ts';
+import { fireTimerBatch } from '../app/fire-timer-batch.ts';
+import { parseTimerJobId } from '../adapters/timer-jobs.ts';
 import { isPermanentSendFailure, recordSendFailure } from '../app/outbound-failure.ts';
 import { sendOutbound, type SendDeps } from '../app/send-outbound.ts';
 import { isTransient, TasaeedError } from '../errors.ts';
@@ -32,6 +32,14 @@ function rethrow(err: unknown, service: 'postgres' | 'smtp' | undefined, health:
   }
   throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
 }
+
+/** Each deadlines job may fire a batch of up to 200 timers: more at once only contend for the same cores. */
+const DEADLINE_JOBS_AT_ONCE = 8;
+/**
+ * How soon a timer whose row another transaction holds is looked at again. Usually that is a batch firing it, which
+ * drops this job when it commits; any batch takes the row if it is still due, so this is only the backstop.
+ */
+const BUSY_RETRY_MS = 5000;
 
 const SMTP_CODES = new Set(['SMTP_UNAVAILABLE', 'SMTP_TEMPORARY', 'SMTP_LOGIN_REFUSED', 'SMTP_REJECTED']);
 
@@ -69,21 +77,23 @@ export async function startWorkers(deps: SendDeps, queues: Queues, redisUrl: str
     }
   }, { ...opts, concurrency: 8 });
 
-  const deadlines = new Worker<DeadlineJob>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob>, token?: string) => {
+  const deadlines = new Worker<DeadlineJob, unknown, DeadlineJobName>(QUEUE_NAMES.deadlines, async (job: Job<DeadlineJob, unknown, DeadlineJobName>, token?: string) => {
     const timer = parseTimerJobId(job.id);
-    if (timer === undefined) throw new UnrecoverableError(`not a timer job id: ${job.id ?? '(none)'}`);
-    let r: Awaited<ReturnType<typeof fireTimer>>;
+    if (timer === undefined || timer.kind !== job.name) throw new UnrecoverableError(`not a timer job id: ${job.id ?? '(none)'}`);
+    let r: Awaited<ReturnType<typeof fireTimerBatch>>;
     try {
-      r = await fireTimer(deps, timer);
+      r = await fireTimerBatch(deps, timer);
     } catch (err) {
       rethrow(err, 'postgres', s.health, 'deadlines');
     }
-    if (r.result === 'not_due' && r.dueAt !== undefined && token !== undefined) {
-      await job.moveToDelayed(r.dueAt.getTime(), token);
+    // Not due yet, or held by another transaction (a batch firing it): look again then.
+    const again = r.result === 'not_due' ? r.dueAt : r.result === 'busy' ? new Date(deps.clock.now().getTime() + BUSY_RETRY_MS) : undefined;
+    if (again !== undefined && token !== undefined) {
+      await job.moveToDelayed(again.getTime(), token);
       throw new DelayedError();
     }
     return r.result;
-  }, { ...opts, concurrency: 16 });
+  }, { ...opts, concurrency: DEADLINE_JOBS_AT_ONCE });
 
   const reports = new Worker<ReportJob>(QUEUE_NAMES.reports, async (job: Job<ReportJob>) => {
     try {

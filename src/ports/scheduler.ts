@@ -4,6 +4,8 @@ import type { Timer } from '../domain/timer.ts';
 export interface Effects {
   outboxIds: number[];
   timers: Timer[];
+  /** Timers this transaction settled for other jobs (a batch): their alarms may go, sparing each a run that finds nothing to do. */
+  settled?: Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>[];
 }
 
 export interface Scheduler {

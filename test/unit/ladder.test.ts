@@ -85,7 +85,7 @@ describe('policy review periods (step 12)', () => {
 
 describe('timer job ids', () => {
   it('name the timer row and read back', async () => {
-    const { timerJobId, parseTimerJobId } = await import('../../src/domain/timer.ts');
+    const { timerJobId, parseTimerJobId } = await import('../../src/adapters/timer-jobs.ts');
     for (const t of [{ kind: 'escalate', ticketId: 42, level: 1, seq: 0 }, { kind: 'customer_update', ticketId: 7, level: 0, seq: 12 }] as const) {
       expect(parseTimerJobId(timerJobId(t))).toEqual(t);
     }
