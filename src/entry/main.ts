@@ -82,7 +82,7 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
   const startupRepair = reconcile(deps, 'full', stopping.signal).then((r) => {
     if (r.mode !== 'stopped') deps.log.info(r, 'reconciled queues with the database');
   }, (err: unknown) => { health.failed(isTransient(err) ? 'postgres' : 'redis', err, 'the reconciler'); });
-  const recovery = watchRecovery(app, workers, config);
+  const recovery = watchRecovery(app, workers, config, startupRepair);
   const driver = new IngestDriver(deps, health);
   void driver.drain(); // what a crash or an outage left stored and pending
   warnInsecureTls(config, deps.log);
@@ -115,14 +115,27 @@ export async function startApp(config: Config, opts: { clock?: Clock; log?: Logg
  * Quiet recovery: the periodic reconcile; Redis back (perhaps empty) rebuilds every job within seconds; the mail
  * server or PostgreSQL back sends the emails waiting for a retry at once instead of at their next backoff step.
  */
-function watchRecovery(app: App, workers: RunningWorkers, config: Config): { stop(): void } {
+function watchRecovery(app: App, workers: RunningWorkers, config: Config, startupRepair: Promise<void>): { stop(): void } {
   const { deps, health, queues } = app;
+  // One pass at a time: a full pass over many timers can outlast the interval (the start-up pass among them). A
+  // pass asked for meanwhile (Redis back, perhaps empty) runs once the current one ends.
+  let running = true;
+  let again = false;
+  let stopped = false;
+  const finished = (): void => {
+    running = false;
+    if (again) { again = false; repair('periodic'); }
+  };
   const repair = (mode: 'full' | 'periodic'): void => {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = true;
     reconcile(deps, mode).then(async (r) => {
       if (r.mode === 'full' && mode === 'periodic') await workers.reschedule();
       if (r.mode === 'full' || r.timers > 0) deps.log.warn(r, 'reconciler re-queued lost jobs');
-    }, (err: unknown) => { health.failed(isTransient(err) ? 'postgres' : 'redis', err, 'the reconciler'); });
+    }, (err: unknown) => { health.failed(isTransient(err) ? 'postgres' : 'redis', err, 'the reconciler'); }).finally(finished);
   };
+  void startupRepair.finally(finished);
   const periodic = setInterval(() => { repair('periodic'); }, config.RECONCILE_EVERY);
   periodic.unref();
   const redis = queues.connection;
@@ -148,6 +161,7 @@ function watchRecovery(app: App, workers: RunningWorkers, config: Config): { sto
   });
   return {
     stop() {
+      stopped = true;
       // Our own close at shutdown is not an outage.
       redis.off('error', onError).off('close', onClose).off('ready', onReady);
       clearInterval(periodic);
