@@ -81,7 +81,10 @@ export async function loadDailyReport(deps: ReportDeps, period: Period, asOf: Da
       };
     });
     const perDept = new Map<string, number>();
-    for (const c of rows.counts) perDept.set(departmentName(deps, c.department, locale), (perDept.get(departmentName(deps, c.department, locale)) ?? 0) + c.open);
+    for (const c of rows.counts) {
+      const name = departmentName(deps, c.department, locale);
+      perDept.set(name, (perDept.get(name) ?? 0) + c.open);
+    }
     const total = rows.counts.reduce((n, c) => n + c.open, 0);
     const ar = locale === 'ar';
     const header = ar
