@@ -20,6 +20,8 @@ export const TIMER_BATCH = 200;
 
 /** `busy`: another transaction holds the row (a batch firing it, a command voiding it): try again shortly. */
 export type BatchFired = Fired | { result: 'busy' };
+/** Inside a batch only: the job's own row was claimed but its ticket is held by another transaction. */
+type BatchOutcome = BatchFired | { result: 'ticket_held' };
 
 type TimerKey = Pick<Timer, 'kind' | 'ticketId' | 'level' | 'seq'>;
 const keyOf = (r: TimerRow): TimerKey => ({ kind: r.kind, ticketId: r.ticket_id, level: r.level, seq: r.seq });
@@ -48,7 +50,7 @@ function plan(deps: AppDeps, rows: readonly TimerRow[], tickets: ReadonlyMap<num
   return p;
 }
 
-async function fireBatch(deps: AppDeps, own: TimerKey, limit: number, claimed: TimerRow[]): Promise<{ out: BatchFired; effects: Effects }> {
+async function fireBatch(deps: AppDeps, own: TimerKey, limit: number, claimed: TimerRow[]): Promise<{ out: BatchOutcome; effects: Effects }> {
   return await deps.db.transaction(async (tx) => {
     const mine = await claimTimerIfFree(tx, own);
     if (mine === undefined) return { out: { result: 'busy' as const }, effects: noEffects() };
@@ -61,7 +63,7 @@ async function fireBatch(deps: AppDeps, own: TimerKey, limit: number, claimed: T
     const p = plan(deps, rows, tickets);
     await settleTimers(tx, p.escalate.map((e) => e.row.id), p.voided.map((r) => r.id), now);
     const effects = await escalateTickets(tx, deps, p.escalate.map((e) => ({ ticket: e.ticket, level: e.row.level })), { manual: false, actor: null });
-    let out: BatchFired = !tickets.has(mine.ticket_id) ? { result: 'busy' }
+    let out: BatchOutcome = !tickets.has(mine.ticket_id) ? { result: 'ticket_held' }
       : p.voided.includes(mine) ? { result: 'void' } : { result: 'escalated' };
     const settled = [...p.escalate.map((e) => e.row), ...p.voided];
     for (const row of p.oneByOne) {
@@ -99,7 +101,7 @@ export async function fireTimerBatch(deps: AppDeps, own: TimerKey, limit = TIMER
   if (state === undefined || state.status !== 'pending') return { result: 'settled' };
   if (state.due_at.getTime() > deps.clock.now().getTime()) return { result: 'not_due', dueAt: state.due_at };
   const claimed: TimerRow[] = [];
-  let fired: { out: BatchFired; effects: Effects };
+  let fired: { out: BatchOutcome; effects: Effects };
   try {
     fired = await fireBatch(deps, own, limit, claimed);
   } catch (err) {
@@ -108,5 +110,8 @@ export async function fireTimerBatch(deps: AppDeps, own: TimerKey, limit = TIMER
     return await fireOneByOne(deps, own, claimed);
   }
   await deps.scheduler.schedule(fired.effects);
+  // Its ticket is being changed (escalated by another batch, a reply applied): wait for it and fire then, not in a
+  // later retry (a customer update due beside an escalation would otherwise come seconds late, or after resolution).
+  if (fired.out.result === 'ticket_held') return await fireTimer(deps, own);
   return fired.out;
 }

@@ -2,7 +2,8 @@
  * Deadlines fired in batches, on the real services: many due at once are each escalated exactly once with their
  * emails sent once (through the real workers and Dovecot), two processes firing batches over the same rows still
  * fire each once, a stale row is voided inside a batch, and a batch with a ticket that cannot fire falls back to
- * one timer at a time so the others still fire.
+ * one timer at a time so the others still fire; a timer whose ticket another transaction is changing fires as soon
+ * as that transaction ends, not in a later retry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logger.ts';
@@ -11,6 +12,7 @@ import { fireTimerBatch } from '../../src/app/fire-timer-batch.ts';
 import { openApp, type App } from '../../src/entry/main.ts';
 import { startWorkers } from '../../src/entry/workers.ts';
 import { Installation, waitFor } from '../support/harness.ts';
+import { holdLock, lockWaiters } from '../support/pg-locks.ts';
 
 type Key = { kind: 'escalate'; ticketId: number; level: number; seq: number };
 const count = (rows: { n: string | number }[]) => Number(rows[0]?.n ?? 0);
@@ -151,6 +153,29 @@ describe('timers fired in batches', () => {
     const rows = await inst.db('deadlines').where({ ticket_id: key!.ticketId, kind: 'escalate' }).orderBy(['level', 'seq']).select('level', 'seq', 'status');
     expect(rows).toEqual([{ level: 1, seq: 0, status: 'fired' }, { level: 2, seq: 0, status: 'void' }, { level: 2, seq: 1, status: 'pending' }]);
     expect(await escalatedEvents([key!])).toEqual([{ ticket_id: key!.ticketId, n: 1 }]);
+  });
+
+  it('a customer update whose ticket another transaction holds waits for it and fires then, not in a later retry', async () => {
+    const [key] = await dueTickets('تحديث', 1);
+    const ticketId = key!.ticketId;
+    await inst.db('tickets').where({ id: ticketId }).update({ customer_email: 'client@hospital.test' });
+    // Only the customer update is due: the escalation is not.
+    await inst.db('deadlines').where({ ticket_id: ticketId }).update({ due_at: new Date(Date.now() + 3_600_000) });
+    const update = { kind: 'customer_update' as const, ticketId, level: 0, seq: 0 };
+    await inst.db('deadlines').insert({ ticket_id: ticketId, kind: 'customer_update', level: 0, seq: 0, due_at: new Date(Date.now() - 1000) });
+    // Another transaction changing the ticket (an escalation batch, a reply being applied).
+    const held = await holdLock(inst.db, 'select id from tickets where id = ? for update', [ticketId]);
+    let done: string | undefined;
+    const fired = fireTimerBatch(app.deps, update).then((r) => { done = r.result; return r; });
+    try {
+      await waitFor('the update to wait for its ticket, or to give up', async () => done !== undefined || (await lockWaiters(inst.db)).length > 0);
+      expect(done).toBeUndefined();
+    } finally {
+      await held.release();
+    }
+    expect(await fired).toEqual({ result: 'updated' });
+    const emails = await inst.db('outbox').where({ ticket_id: ticketId, template: 'customer-update' }).select('to_email') as { to_email: string }[];
+    expect(emails).toEqual([{ to_email: 'client@hospital.test' }]);
   });
 
   it('a ticket whose firing fails makes its batch fire one timer at a time: the others still fire', async () => {
