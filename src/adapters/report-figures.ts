@@ -46,6 +46,19 @@ const key = (r: Grouped): string => (r.g === 1 ? '*' : `:${r.d ?? ''}`);
 
 const rows = reportRows;
 
+const LOOKUP_DAYS = 40;
+
+/**
+ * A month's deadlines (a twelfth of the history) find their tickets one index probe each, twice as fast as the
+ * join the planner picks, which reads every ticket; a longer range is faster as that join (a year: 0.4 s against 1 s).
+ */
+function ticketOfDeadline(from: Date, to: Date): string {
+  return to.getTime() - from.getTime() <= LOOKUP_DAYS * 86_400_000
+    // offset 0 keeps the lookup a lookup: the planner would otherwise turn it back into the join
+    ? 'cross join lateral (select department_key, resolved_at from tickets t where t.id = dl.ticket_id offset 0) t'
+    : 'join tickets t on t.id = dl.ticket_id';
+}
+
 export async function departmentFigures(db: Db, from: Date, to: Date): Promise<DepartmentFigures[]> {
   const b = { from, to };
   const [received, resolved, sla, held, escalated, reminders, open] = await Promise.all([
@@ -64,11 +77,10 @@ export async function departmentFigures(db: Db, from: Date, to: Date): Promise<D
         select t.department_key, t.resolved_at, dl.due_at,
           -- voided by a hold that never resumed (a resume would have planned a row with a higher seq)
           (dl.status = 'void' and exists (select 1 from ticket_events h where h.ticket_id = dl.ticket_id and h.kind = 'held' and h.created_at = dl.settled_at)) paused
-        from deadlines dl join tickets t on t.id = dl.ticket_id
+        from deadlines dl ${ticketOfDeadline(from, to)}
         where dl.kind = 'escalate' and dl.level = 1 and dl.due_at >= :from and dl.due_at < :to
           -- a deadline moved by #موعد, #أولوية or a resume is replaced by a row with a higher seq: count the one in force
-          -- (one probe of the timer index per row; an anti-join would hash every deadline ever planned)
-          and dl.seq = (select max(n.seq) from deadlines n where n.ticket_id = dl.ticket_id and n.kind = 'escalate' and n.level = 1)
+          and not dl.superseded
       ) s
       where not paused or resolved_at < :to
       group by grouping sets ((department_key), ())`, b),
