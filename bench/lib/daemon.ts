@@ -7,6 +7,7 @@ import type { Cleanup } from './cleanup.ts';
 import type { BenchInstallation } from './installation.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/tasaeed.mjs', import.meta.url));
+const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 /** As the README recommends for the daemon: without a cap V8 lets a busy heap grow lazily before it collects. */
 export const HEAP_MB = 192;
 
@@ -26,7 +27,10 @@ export interface Daemon {
 /** Starts it with the installation's environment and `env` on top; its output goes to the installation's log file. */
 export function startDaemon(inst: BenchInstallation, cleanup: Cleanup, env: Record<string, string> = {}): Daemon {
   const log = createWriteStream(inst.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, BIN, 'start'], { env: { ...process.env, ...inst.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_DAEMON_PROFILE=1: the daemon writes a CPU profile to bench/out/ when it stops (summarise it with
+  // bench/profile-summary.ts), to find where a scenario's daemon spends its time.
+  const profile = process.env.BENCH_DAEMON_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${OUT}`] : [];
+  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, ...profile, BIN, 'start'], { env: { ...process.env, ...inst.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const seen = new Set<string>();
