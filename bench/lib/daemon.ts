@@ -4,10 +4,10 @@ import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Cleanup } from './cleanup.ts';
+import { OUT } from './profile.ts';
 import type { BenchInstallation } from './installation.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/tasaeed.mjs', import.meta.url));
-const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 /** As the README recommends for the daemon: without a cap V8 lets a busy heap grow lazily before it collects. */
 export const HEAP_MB = 192;
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 
-const OUT = fileURLToPath(new URL('../out/', import.meta.url));
+export const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 
 export async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
   if (process.env.BENCH_CPU_PROFILE !== '1') return await fn();
